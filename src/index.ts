@@ -1,0 +1,14 @@
+/**
+ * `latent`: probabilistic modelling with latent variables on TensorFlow.js.
+ *
+ * Importing it registers tfjs-core's gradients (and zero gradients for
+ * comparison ops) into the shared tfjs engine; see docs/gradients.md.
+ *
+ * @packageDocumentation
+ */
+import './register-gradients';
+
+export * from './backend/index';
+export { BackendUnavailableError, LatentError, NonFiniteError, ShapeError, ValidationError } from './errors';
+export * from './math/index';
+export * from './random/index';

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { unaryCustomGradient } from './custom-gradient';
+import { normalizeAxes } from './axes';
+
+/**
+ * `tf.gather` whose gradient works on every backend. tfjs's gradient of
+ * gather needs the `UnsortedSegmentSum` kernel, which wasm lacks; where it is
+ * missing, the gradient is computed as a one-hot matrix product instead.
+ *
+ * @param x - the tensor to take slices from.
+ * @param indices - int32 indices into `axis`, of any shape.
+ * @param axis - the axis to index (negative counts from the end).
+ * @returns shape `x.shape[:axis] ++ indices.shape ++ x.shape[axis+1:]`.
+ *
+ * @example
+ * ```ts
+ * gather(tf.tensor([[1, 2], [3, 4], [5, 6]]), tf.tensor1d([2, 0], 'int32')).print(); // [[5, 6], [1, 2]]
+ * ```
+ */
+export function gather(x: tf.Tensor, indices: tf.Tensor, axis = 0): tf.Tensor {
+  const [ax] = normalizeAxes('gather', axis, x.rank) as [number];
+  if (tf.getKernel('UnsortedSegmentSum', tf.getBackend()) !== undefined) return tf.gather(x, indices, ax);
+  const op = unaryCustomGradient((input, save) => {
+    save([indices]);
+    return {
+      value: tf.gather(input, indices, ax),
+      gradFunc: (dy, [idx]) => scatterAddAlong(dy, idx as tf.Tensor, input.shape, ax),
+    };
+  });
+  return op(x);
+}
+
+/** The adjoint of gather: adds each slice of `dy` into row `indices[m]` of a zero tensor of `shape`. */
+function scatterAddAlong(dy: tf.Tensor, indices: tf.Tensor, shape: number[], axis: number): tf.Tensor {
+  const pre = shape.slice(0, axis).reduce((n, d) => n * d, 1);
+  const post = shape.slice(axis + 1).reduce((n, d) => n * d, 1);
+  const rows = shape[axis] ?? 1;
+  const count = indices.size;
+  // [pre, count, post] -> [count, pre * post]
+  const slices = tf.reshape(tf.transpose(tf.reshape(dy, [pre, count, post]), [1, 0, 2]), [count, pre * post]);
+  const selector = tf.transpose(tf.cast(tf.oneHot(tf.reshape(indices, [count]), rows), dy.dtype)); // [rows, count]
+  const summed = tf.matMul(selector, slices); // [rows, pre * post]
+  return tf.reshape(tf.transpose(tf.reshape(summed, [rows, pre, post]), [1, 0, 2]), shape);
+}

@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { unaryCustomGradient } from './custom-gradient';
+import { normalizeAxes, reducedShape } from './axes';
+import { sum } from './sum';
+
+/**
+ * log(Σ exp(x)) along axes, computed stably (the maximum is factored out)
+ * with the accurate {@link sum}. When every term is -Infinity the result is
+ * -Infinity and the gradient is zero, not NaN; elsewhere the gradient is
+ * softmax(x).
+ *
+ * @param x - log-values.
+ * @param axis - axis or axes to reduce; all when omitted.
+ * @param keepDims - keep reduced axes with size 1.
+ *
+ * @example
+ * ```ts
+ * logSumExp(tf.tensor([[0, 0], [-Infinity, -Infinity]]), 1).print(); // [0.6931, -Infinity]
+ * ```
+ */
+export function logSumExp(x: tf.Tensor, axis?: number | readonly number[], keepDims = false): tf.Tensor {
+  const axes = normalizeAxes('logSumExp', axis, x.rank);
+  const keptShape = reducedShape(x.shape, axes, true);
+  const outShape = reducedShape(x.shape, axes, keepDims);
+  const op = unaryCustomGradient((input, save) => {
+    const max = tf.max(input, axes, true);
+    const shift = tf.where(tf.isFinite(max), max, tf.zerosLike(max));
+    const lse = tf.add(tf.log(sum(tf.exp(tf.sub(input, shift)), axes, true)), shift);
+    save([input, lse]);
+    return {
+      value: tf.reshape(lse, outShape),
+      gradFunc: (dy, saved) => {
+        const [xs, total] = saved as [tf.Tensor, tf.Tensor];
+        // exp(x - lse) is softmax(x); with lse = -Infinity every x is -Infinity and exp(x - 0) = 0.
+        const finiteTotal = tf.where(tf.isFinite(total), total, tf.zerosLike(total));
+        return tf.mul(tf.reshape(dy, keptShape), tf.exp(tf.sub(xs, finiteTotal)));
+      },
+    };
+  });
+  return op(x);
+}
+
+/**
+ * log(mean(exp(x))) along axes: {@link logSumExp} minus log of the number of
+ * terms. The Monte-Carlo estimators' workhorse: the log of an average of
+ * weights held in log space.
+ *
+ * @example
+ * ```ts
+ * logMeanExp(tf.tensor([Math.log(1), Math.log(3)])).print(); // log 2
+ * ```
+ */
+export function logMeanExp(x: tf.Tensor, axis?: number | readonly number[], keepDims = false): tf.Tensor {
+  const axes = normalizeAxes('logMeanExp', axis, x.rank);
+  const count = axes.reduce((n, a) => n * (x.shape[a] ?? 1), 1);
+  return tf.tidy(() => tf.sub(logSumExp(x, axes, keepDims), Math.log(count)));
+}

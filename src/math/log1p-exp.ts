@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { unaryCustomGradient } from './custom-gradient';
+import { log1p } from './log1p';
+
+/**
+ * log(1 + exp(x)), the softplus, finite and accurate for every x: computed as
+ * max(x, 0) + log1p(exp(-|x|)). Gradient sigmoid(x), exact at 0 too.
+ *
+ * @example
+ * ```ts
+ * log1pExp(tf.tensor([-100, 0, 100])).print(); // [3.7e-44, 0.6931, 100]
+ * ```
+ */
+export function log1pExp(x: tf.Tensor): tf.Tensor {
+  const op = unaryCustomGradient((input, save) => {
+    save([input]);
+    const value = tf.add(tf.relu(input), log1p(tf.exp(tf.neg(tf.abs(input)))));
+    return { value, gradFunc: (dy, [xs]) => tf.mul(dy, tf.sigmoid(xs as tf.Tensor)) };
+  });
+  return op(x);
+}
+
+/**
+ * The softplus log(1 + exp(x)): the same function as {@link log1pExp}, under
+ * the name used for positivity transforms (e.g. a scale = softplus(raw)).
+ *
+ * @example
+ * ```ts
+ * const scale = softplus(tf.tensor([-3, 0, 3])); // all positive
+ * ```
+ */
+export const softplus: (x: tf.Tensor) => tf.Tensor = log1pExp;

@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { normalizeAxes, reducedShape } from './axes';
+
+const BLOCK = 256;
+
+/**
+ * Sum along axes, accurate to float32 rounding even over millions of terms
+ * on every backend. Differentiable.
+ *
+ * wasm reduces serially in float32, so `tf.sum` of 1e6 log-densities has a
+ * relative error near 1e-3 there. This sums blocks of 256 terms and then sums
+ * the block totals, level by level, so the error grows with the logarithm of
+ * the length, not the length. Short reductions go straight to `tf.sum`.
+ *
+ * @param x - the tensor to reduce.
+ * @param axis - axis or axes to reduce (negative counts from the end); all when omitted.
+ * @param keepDims - keep reduced axes with size 1.
+ *
+ * @example
+ * ```ts
+ * const total = sum(tf.fill([1_000_000], 0.1)); // 100000, on wasm too
+ * ```
+ */
+export function sum(x: tf.Tensor, axis?: number | readonly number[], keepDims = false): tf.Tensor {
+  const axes = normalizeAxes('sum', axis, x.rank);
+  const length = axes.reduce((n, a) => n * (x.shape[a] ?? 1), 1);
+  if (length <= BLOCK) return tf.sum(x, axes, keepDims);
+  return tf.tidy(() => {
+    const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const outer = kept.reduce((n, a) => n * (x.shape[a] ?? 1), 1);
+    let rows: tf.Tensor = tf.reshape(axes.length === x.rank ? x : tf.transpose(x, [...kept, ...axes]), [outer, length]);
+    while ((rows.shape[1] ?? 0) > BLOCK) {
+      const n = rows.shape[1] ?? 0;
+      const blocks = Math.ceil(n / BLOCK);
+      const padded = n === blocks * BLOCK ? rows : tf.pad(rows, [[0, 0], [0, blocks * BLOCK - n]]);
+      rows = tf.sum(tf.reshape(padded, [outer, blocks, BLOCK]), 2);
+    }
+    return tf.reshape(tf.sum(rows, 1), reducedShape(x.shape, axes, keepDims));
+  });
+}

@@ -1,0 +1,56 @@
+import { defineConfig, type Options } from 'tsup';
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/** `src/index.ts` imports `./register-gradients` as a separate file: the package's one side-effect module. */
+function keepGradientRegistrationSeparate(extension: string): Plugin {
+  return {
+    name: 'keep-register-gradients-separate',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/register-gradients$/ }, () => ({
+        path: `./register-gradients${extension}`,
+        external: true,
+      }));
+    },
+  };
+}
+
+/** The browser build uses `platform.browser.ts`: no Node module reaches a browser bundle. */
+const browserPlatform: Plugin = {
+  name: 'browser-platform',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/platform$/ }, (args) => ({
+      path: `${args.resolveDir}/platform.browser.ts`,
+    }));
+  },
+};
+
+const entry = { index: 'src/index.ts', 'register-gradients': 'src/register-gradients.ts' };
+
+export default defineConfig([
+  // Node, ESM and CJS. tfjs-core's gradient files are ESM with extension-less
+  // imports that Node cannot load, so they are bundled in here.
+  ...(['esm', 'cjs'] as const).map(
+    (format): Options => ({
+      entry,
+      format: [format],
+      platform: 'node',
+      target: 'node20',
+      dts: { entry: { index: 'src/index.ts' } },
+      shims: format === 'cjs', // import.meta.url in CJS
+      splitting: false,
+      noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+      esbuildPlugins: [keepGradientRegistrationSeparate(format === 'cjs' ? '.cjs' : '.js')],
+    }),
+  ),
+  // Browser ESM for bundlers: tfjs-core's gradient files stay imports, resolved
+  // by the user's bundler against the user's own tfjs-core (one copy).
+  {
+    entry,
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    outDir: 'dist/browser',
+    esbuildPlugins: [keepGradientRegistrationSeparate('.js'), browserPlatform],
+  },
+]);

@@ -12,7 +12,7 @@
  *    `tf.where(tf.greater(x, 0), a, b)` can be differentiated.
  *    Registered only where no gradient exists, so nobody's is overridden.
  */
-import { getGradient, registerGradient, zerosLike, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs-core';
+import { getGradient, registerGradient, zeros, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 const ZERO_GRADIENT_KERNELS: ReadonlyArray<readonly [kernel: string, inputs: readonly string[]]> = [
@@ -35,6 +35,7 @@ for (const [kernelName, inputs] of ZERO_GRADIENT_KERNELS) {
     kernelName,
     inputsToSave: [...inputs],
     gradFunc: (_dy: Tensor | Tensor[], saved: Tensor[], _attrs: NamedAttrMap) =>
-      Object.fromEntries(inputs.map((name, i) => [name, () => zerosLike(saved[i] as Tensor)])),
+      // tfjs requires float32 gradients, also for bool inputs (LogicalAnd's).
+      Object.fromEntries(inputs.map((name, i) => [name, () => zeros((saved[i] as Tensor).shape, 'float32')])),
   });
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { unaryCustomGradient } from './custom-gradient';
 import { normalizeAxes, reducedShape } from './axes';
+import { logWithExactZero } from './log-zero';
 import { sum } from './sum';
 
 /**
@@ -25,15 +26,17 @@ export function logSumExp(x: tf.Tensor, axis?: number | readonly number[], keepD
   const op = unaryCustomGradient((input, save) => {
     const max = tf.max(input, axes, true);
     const shift = tf.where(tf.isFinite(max), max, tf.zerosLike(max));
-    const lse = tf.add(tf.log(sum(tf.exp(tf.sub(input, shift)), axes, true)), shift);
-    save([input, lse]);
+    const total = sum(tf.exp(tf.sub(input, shift)), axes, true);
+    save([input, shift, total]);
     return {
-      value: tf.reshape(lse, outShape),
-      gradFunc: (dy, saved) => {
-        const [xs, total] = saved as [tf.Tensor, tf.Tensor];
-        // exp(x - lse) is softmax(x); with lse = -Infinity every x is -Infinity and exp(x - 0) = 0.
-        const finiteTotal = tf.where(tf.isFinite(total), total, tf.zerosLike(total));
-        return tf.mul(tf.reshape(dy, keptShape), tf.exp(tf.sub(xs, finiteTotal)));
+      // When every term is -Infinity the total is 0: the shifted log is log(0) = -Infinity.
+      value: tf.reshape(tf.add(logWithExactZero(total), shift), outShape),
+      // softmax(x) = exp(x - shift) / total. The shift is exact, unlike lse itself in float32
+      // (its spacing is 6e-5 near 1000); a total of 0 means every term is -Infinity: gradient 0.
+      gradFunc: (dy, [xs, m, t]) => {
+        const safeTotal = tf.where(tf.greater(t as tf.Tensor, 0), t as tf.Tensor, tf.onesLike(t as tf.Tensor));
+        const softmax = tf.div(tf.exp(tf.sub(xs as tf.Tensor, m as tf.Tensor)), safeTotal);
+        return tf.mul(tf.reshape(dy, keptShape), softmax);
       },
     };
   });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { unaryCustomGradient } from './custom-gradient';
 import { expm1 } from './expm1';
 import { log1p } from './log1p';
+import { logWithExactZero } from './log-zero';
 
 /**
  * log(1 - exp(x)) for x <= 0, accurate near 0 and far below it (Mächler's
@@ -17,7 +18,7 @@ export function log1mExp(x: tf.Tensor): tf.Tensor {
   const op = unaryCustomGradient((input, save) => {
     const negExpm1 = tf.neg(expm1(input));
     save([input, negExpm1]);
-    const value = tf.where(tf.greater(input, -Math.LN2), tf.log(negExpm1), log1p(tf.neg(tf.exp(input))));
+    const value = tf.where(tf.greater(input, -Math.LN2), logWithExactZero(negExpm1), log1p(tf.neg(tf.exp(input))));
     return {
       value,
       // d/dx log(1 - e^x) = -e^x / (1 - e^x)

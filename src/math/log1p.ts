@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { unaryCustomGradient } from './custom-gradient';
+import { logWithExactZero } from './log-zero';
 
 /**
  * log(1 + x), accurate for tiny x on every backend (wasm, webgl and webgpu
@@ -17,7 +18,8 @@ export function log1p(x: tf.Tensor): tf.Tensor {
     save([input]);
     const u = tf.add(input, 1);
     const series = tf.mul(input, horner(input, [1, -1 / 2, 1 / 3, -1 / 4, 1 / 5]));
-    const goldberg = tf.div(tf.mul(input, tf.log(u)), tf.sub(u, 1));
+    // At x = -1: -1 · log(0) / -1 = -Infinity, with log(0) made exact (GPU log(0) is not).
+    const goldberg = tf.div(tf.mul(input, logWithExactZero(u)), tf.sub(u, 1));
     const value = tf.where(
       tf.less(tf.abs(input), 0.01),
       series,

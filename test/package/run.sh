@@ -35,7 +35,8 @@ check() {
   if "$@" >"$LOG" 2>&1; then
     passed=$((passed + 1))
     echo "  ok    $name"
-    if [[ $show == 1 ]]; then sed 's/^/        /' "$LOG"; fi
+    # (hiding tfjs's "install tfjs-node to speed things up" banner)
+    if [[ $show == 1 ]]; then grep -Ev '^(=*|Hi, looks like you are running TensorFlow.js in Node.js.*)$' "$LOG" | sed 's/^/        /'; fi
   else
     failed=$((failed + 1))
     echo "  FAIL  $name"

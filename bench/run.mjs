@@ -1,0 +1,26 @@
+/**
+ * `npm run bench [-- workload...]`: runs the named workloads (all by default)
+ * and prints ratios measured in this run. Needs `npm run build` (the npm
+ * script does it).
+ */
+import { setBackend } from '../dist/index.js';
+import { logDensity } from './log-density.mjs';
+
+const WORKLOADS = { 'log-density': logDensity };
+
+const backends = ['cpu', 'wasm'];
+try {
+  await setBackend('webgpu');
+  backends.push('webgpu');
+} catch (e) {
+  console.log(`(webgpu left out: ${e.message})`);
+}
+
+const chosen = process.argv.slice(2);
+for (const name of chosen.length > 0 ? chosen : Object.keys(WORKLOADS)) {
+  const workload = WORKLOADS[name];
+  if (!workload) throw new Error(`unknown workload '${name}'; known: ${Object.keys(WORKLOADS).join(', ')}`);
+  await workload({ backends });
+}
+// Dawn keeps the process alive.
+process.exit(0);

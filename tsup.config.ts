@@ -35,6 +35,7 @@ export default defineConfig([
       entry,
       format: [format],
       platform: 'node',
+      silent: true,
       target: 'node20',
       dts: { entry: { index: 'src/index.ts' } },
       shims: format === 'cjs', // import.meta.url in CJS
@@ -49,6 +50,7 @@ export default defineConfig([
     entry,
     format: ['esm'],
     platform: 'browser',
+    silent: true,
     target: 'es2022',
     outDir: 'dist/browser',
     esbuildPlugins: [keepGradientRegistrationSeparate('.js'), browserPlatform],

@@ -1,21 +1,22 @@
 /**
- * Registers gradients into tfjs's global registries, once, when `latent` is
- * imported. This is the package's only import side effect (declared in
- * package.json `sideEffects`); docs/gradients.md explains the mechanism.
+ * Registers gradients into tfjs's global registry, once, when `latent` is
+ * imported: the package's only import side effect (declared in package.json
+ * `sideEffects`; docs/gradients.md explains the mechanism). Each is
+ * registered only where the kernel has no gradient yet, so a user's own
+ * gradients, or those of a newer `@tensorflow/tfjs` loaded first, stay.
  *
- * 1. tfjs-core's own gradient definitions — the same ones `@tensorflow/tfjs`
+ * 1. tfjs-core's own gradient definitions, the ones `@tensorflow/tfjs`
  *    registers. In the Node builds they are bundled in (Node cannot load
- *    tfjs-core's extension-less ESM files); in the browser build they stay an
- *    import that the user's bundler resolves against the user's tfjs-core.
+ *    tfjs-core's extension-less ESM files); in the browser build they stay
+ *    imports that the user's bundler resolves against the user's tfjs-core.
  * 2. Zero gradients for ops whose outputs are piecewise constant (comparisons,
  *    logical ops), which tfjs leaves without one, so that
  *    `tf.where(tf.greater(x, 0), a, b)` can be differentiated.
- *    Registered only where no gradient exists, so nobody's is overridden.
  */
-import { getGradient, registerGradient, zeros, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { getGradient, registerGradient, zeros, type GradConfig, type Tensor } from '@tensorflow/tfjs-core';
+import { TFJS_GRADIENTS } from './tfjs-gradients.generated';
 
-const ZERO_GRADIENT_KERNELS: ReadonlyArray<readonly [kernel: string, inputs: readonly string[]]> = [
+const PIECEWISE_CONSTANT_KERNELS: ReadonlyArray<readonly [kernel: string, inputs: readonly string[]]> = [
   ['Equal', ['a', 'b']],
   ['NotEqual', ['a', 'b']],
   ['Greater', ['a', 'b']],
@@ -29,13 +30,17 @@ const ZERO_GRADIENT_KERNELS: ReadonlyArray<readonly [kernel: string, inputs: rea
   ['Any', ['x']],
 ];
 
-for (const [kernelName, inputs] of ZERO_GRADIENT_KERNELS) {
-  if (getGradient(kernelName) != null) continue;
-  registerGradient({
+function zeroGradient(kernelName: string, inputs: readonly string[]): GradConfig {
+  return {
     kernelName,
     inputsToSave: [...inputs],
-    gradFunc: (_dy: Tensor | Tensor[], saved: Tensor[], _attrs: NamedAttrMap) =>
-      // tfjs requires float32 gradients, also for bool inputs (LogicalAnd's).
+    // tfjs requires float32 gradients, also for bool inputs (LogicalAnd's).
+    gradFunc: (_dy, saved) =>
       Object.fromEntries(inputs.map((name, i) => [name, () => zeros((saved[i] as Tensor).shape, 'float32')])),
-  });
+  };
+}
+
+const configs = [...TFJS_GRADIENTS, ...PIECEWISE_CONSTANT_KERNELS.map(([name, inputs]) => zeroGradient(name, inputs))];
+for (const config of configs) {
+  if (getGradient(config.kernelName) == null) registerGradient(config);
 }

@@ -1,7 +1,14 @@
-/** The tfjs backends `latent` knows how to start. */
+/** The tfjs backends `latent` knows how to start: `'cpu' | 'wasm' | 'webgl' | 'webgpu'`. */
 export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu';
 
-/** Every backend name, in no particular order. */
+/**
+ * Every backend name, in no particular order.
+ *
+ * @example
+ * ```ts
+ * for (const name of BACKEND_NAMES) console.log(name, await setBackend(name).catch((e) => e.message));
+ * ```
+ */
 export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'webgl', 'webgpu'];
 
 /** The npm package that provides each backend. */

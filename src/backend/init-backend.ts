@@ -13,12 +13,20 @@ export interface InitBackendOptions extends SetBackendOptions {
   prefer?: readonly BackendName[];
 }
 
+/** A backend that {@link initBackend} tried and passed over. */
+export interface SkippedBackend {
+  /** The backend's name. */
+  backend: BackendName;
+  /** Why it could not start (the message of its {@link BackendUnavailableError}). */
+  reason: string;
+}
+
 /** What {@link initBackend} chose, and why it passed over the others. */
 export interface BackendChoice {
   /** The backend now in use. */
   backend: BackendName;
   /** Backends tried before it, each with the reason it could not start. */
-  skipped: { backend: BackendName; reason: string }[];
+  skipped: SkippedBackend[];
 }
 
 /**
@@ -38,7 +46,7 @@ export interface BackendChoice {
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
   const prefer = options.prefer ?? DEFAULT_PREFERENCE;
   if (prefer.length === 0) throw new ValidationError('initBackend', 'prefer', 'name at least one backend', []);
-  const skipped: BackendChoice['skipped'] = [];
+  const skipped: SkippedBackend[] = [];
   for (const backend of prefer) {
     if (!isBackendName(backend)) {
       throw new ValidationError('initBackend', 'prefer', 'list only cpu, wasm, webgl or webgpu', backend);

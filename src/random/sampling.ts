@@ -6,7 +6,9 @@ import { deriveSeed, randomSeed, type Seed } from './seed';
 export interface RandomNormalOptions {
   /** Reproduces the draw exactly, on every backend; random when omitted. */
   seed?: Seed;
+  /** Mean of the draws (default 0). */
   mean?: number;
+  /** Standard deviation of the draws (default 1). */
   stddev?: number;
 }
 
@@ -14,7 +16,9 @@ export interface RandomNormalOptions {
 export interface RandomUniformOptions {
   /** Reproduces the draw exactly, on every backend; random when omitted. */
   seed?: Seed;
+  /** Lower bound, included (default 0). */
   low?: number;
+  /** Upper bound, excluded (default 1); must exceed `low`. */
   high?: number;
 }
 

@@ -2,7 +2,10 @@
 // the package's `browser` export. It exposes window.runChecks(backend), which returns raw values
 // (or { error }) for each check; run.mjs compares them in Node.
 import * as tf from '@tensorflow/tfjs-core';
-import { setBackend, logSumExp, softplus, log1p, sum, gather, randomNormal } from '../../dist/browser/index.js';
+import * as latent from '../../dist/browser/index.js';
+import { gradientsOfEveryFunction } from './every-function.js';
+
+const { setBackend, initBackend, logSumExp, softplus, log1p, sum, gather, randomNormal } = latent;
 
 const mixed = (x) => tf.sum(tf.add(logSumExp(x), tf.add(softplus(x), tf.where(tf.greater(x, 0), x, tf.neg(x)))));
 
@@ -73,11 +76,13 @@ window.runChecks = async (name) => {
     x.dispose();
     return total;
   });
+  out.everyFunction = await attempt(() => gradientsOfEveryFunction(tf, latent));
   out.memory = await attempt(async () => {
     await gradientOfMixed(); // warm-up: lets the backend create whatever it keeps
     const before = tf.memory().numTensors;
     for (let i = 0; i < 50; i++) await gradientOfMixed();
     return { before, after: tf.memory().numTensors };
   });
+  out.defaultChoice = await attempt(async () => (await initBackend({ wasmPaths: '/wasm/' })).backend);
   return out;
 };

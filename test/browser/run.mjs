@@ -10,6 +10,7 @@ import { basename, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { gradientsOfEveryFunction } from './every-function.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const wasmDir = resolve(here, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist');
@@ -32,14 +33,15 @@ function report(ok, label, detail = '') {
 const closeTo = (got, want, rel) => got.length === want.length && got.every((g, i) => Math.abs(g - want[i]) <= rel * Math.abs(want[i]));
 const show = (v) => JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
 
-/** Node reference for check (d): the cpu backend's randomNormal([5], { seed: 1 }). */
-async function nodeRandomNormal() {
+/** Node references, on the cpu backend: randomNormal([5], { seed: 1 }) and every function's value and gradient. */
+async function nodeReference() {
+  const tf = await import('@tensorflow/tfjs-core');
   const latent = await import('../../dist/index.js');
   await latent.setBackend('cpu');
   const t = latent.randomNormal([5], { seed: 1 });
-  const values = Array.from(await t.data());
+  const randomNormal = Array.from(await t.data());
   t.dispose();
-  return values;
+  return { randomNormal, everyFunction: await gradientsOfEveryFunction(tf, latent) };
 }
 
 function serve(bundleDir) {
@@ -75,11 +77,18 @@ function checkBackend(name, r, reference) {
     (v) => v.value[0] === -Infinity && v.grad.length === 2 && v.grad.every((g) => g === 0), '{"value":["-Infinity"],"grad":[0,0]}');
   each('log1p(1e-7)', r.log1p, (v) => closeTo(v, [9.9999995e-8], 1e-5), '[9.9999995e-8]');
   each('randomNormal seed 1 bit-identical to Node cpu', r.randomNormal,
-    (v) => v.length === reference.length && v.every((x, i) => Object.is(x, reference[i])), show(reference));
+    (v) => v.length === reference.randomNormal.length && v.every((x, i) => Object.is(x, reference.randomNormal[i])), show(reference.randomNormal));
+  // GPU shaders' exp and log are less exact than JS: 1e-4 relative, 1e-6 absolute.
+  const near = (got, want) => got.length === want.length && got.every((g, i) => Math.abs(g - want[i]) <= 1e-6 + 1e-4 * Math.abs(want[i]));
+  for (const [fn, want] of Object.entries(reference.everyFunction)) {
+    const result = r.everyFunction?.error === undefined ? { value: r.everyFunction?.value?.[fn] } : r.everyFunction;
+    each(`${fn}: value and gradient match Node cpu`, result, (v) => near(v.value, want.value) && near(v.grad, want.grad), show(want));
+  }
   each('gradient of gather with repeated indices', r.gather, (v) => closeTo(v, [2, 0, 1], 0), '[2,0,1]');
   const want = Math.fround(0.1) * 1e6;
   each('sum of 1e6 x 0.1', r.sum, (v) => Math.abs(v[0] - want) <= 1e-6 * want, String(want));
   each('no tensor leak over 50 gradient evaluations', r.memory, (v) => v.after === v.before, 'after === before');
+  each('initBackend() prefers webgpu in a browser', r.defaultChoice, (v) => v === 'webgpu', "'webgpu'");
 }
 
 async function runBackend(context, origin, name, reference) {
@@ -118,7 +127,7 @@ try {
     splitting: true,
     logLevel: 'warning',
   });
-  const reference = await nodeRandomNormal();
+  const reference = await nodeReference();
   server = await serve(bundleDir);
   const origin = `http://127.0.0.1:${server.address().port}`;
   context = await chromium.launchPersistentContext(join(temp, 'profile'), {

@@ -22,5 +22,3 @@ for (const name of chosen.length > 0 ? chosen : Object.keys(WORKLOADS)) {
   if (!workload) throw new Error(`unknown workload '${name}'; known: ${Object.keys(WORKLOADS).join(', ')}`);
   await workload({ backends });
 }
-// Dawn keeps the process alive.
-process.exit(0);

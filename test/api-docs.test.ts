@@ -2,10 +2,18 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 // Every public export has TSDoc; every function, class and constant also has an @example.
-const program = ts.createProgram(['src/index.ts'], { strict: true, target: ts.ScriptTarget.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext, skipLibCheck: true });
+const program = ts.createProgram(['src/index.ts'], {
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  skipLibCheck: true,
+});
 const checker = program.getTypeChecker();
 const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile('src/index.ts')!)!;
-const exports = checker.getExportsOfModule(moduleSymbol).map((s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s));
+const exports = checker
+  .getExportsOfModule(moduleSymbol)
+  .map((s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s));
 const needsExample = ts.SymbolFlags.Function | ts.SymbolFlags.Class | ts.SymbolFlags.Variable;
 
 describe('public API docs', () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkTensor } from './check-tensor';
 import { unaryCustomGradient } from './custom-gradient';
 import { normalizeAxes } from './axes';
 
@@ -18,13 +19,15 @@ import { normalizeAxes } from './axes';
  * ```
  */
 export function gather(x: tf.Tensor, indices: tf.Tensor, axis = 0): tf.Tensor {
+  checkTensor('gather', 'x', x);
+  checkTensor('gather', 'indices', indices, 'int32');
   const [ax] = normalizeAxes('gather', axis, x.rank) as [number];
   if (tf.getKernel('UnsortedSegmentSum', tf.getBackend()) !== undefined) return tf.gather(x, indices, ax);
-  const op = unaryCustomGradient((input, save) => {
+  const op = unaryCustomGradient<[tf.Tensor]>((input, save) => {
     save([indices]);
     return {
       value: tf.gather(input, indices, ax),
-      gradFunc: (dy, [idx]) => scatterAddAlong(dy, idx as tf.Tensor, input.shape, ax),
+      gradFunc: (dy, [idx]) => scatterAddAlong(dy, idx, input.shape, ax),
     };
   });
   return op(x);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkTensor } from './check-tensor';
 import { unaryCustomGradient } from './custom-gradient';
 import { normalizeAxes, reducedShape } from './axes';
 import { logWithExactZero } from './log-zero';
@@ -20,10 +21,11 @@ import { sum } from './sum';
  * ```
  */
 export function logSumExp(x: tf.Tensor, axis?: number | readonly number[], keepDims = false): tf.Tensor {
+  checkTensor('logSumExp', 'x', x, 'float32');
   const axes = normalizeAxes('logSumExp', axis, x.rank);
   const keptShape = reducedShape(x.shape, axes, true);
   const outShape = reducedShape(x.shape, axes, keepDims);
-  const op = unaryCustomGradient((input, save) => {
+  const op = unaryCustomGradient<[tf.Tensor, tf.Tensor, tf.Tensor]>((input, save) => {
     const max = tf.max(input, axes, true);
     const shift = tf.where(tf.isFinite(max), max, tf.zerosLike(max));
     const total = sum(tf.exp(tf.sub(input, shift)), axes, true);
@@ -34,8 +36,8 @@ export function logSumExp(x: tf.Tensor, axis?: number | readonly number[], keepD
       // softmax(x) = exp(x - shift) / total. The shift is exact, unlike lse itself in float32
       // (its spacing is 6e-5 near 1000); a total of 0 means every term is -Infinity: gradient 0.
       gradFunc: (dy, [xs, m, t]) => {
-        const safeTotal = tf.where(tf.greater(t as tf.Tensor, 0), t as tf.Tensor, tf.onesLike(t as tf.Tensor));
-        const softmax = tf.div(tf.exp(tf.sub(xs as tf.Tensor, m as tf.Tensor)), safeTotal);
+        const safeTotal = tf.where(tf.greater(t, 0), t, tf.onesLike(t));
+        const softmax = tf.div(tf.exp(tf.sub(xs, m)), safeTotal);
         return tf.mul(tf.reshape(dy, keptShape), softmax);
       },
     };
@@ -54,6 +56,7 @@ export function logSumExp(x: tf.Tensor, axis?: number | readonly number[], keepD
  * ```
  */
 export function logMeanExp(x: tf.Tensor, axis?: number | readonly number[], keepDims = false): tf.Tensor {
+  checkTensor('logMeanExp', 'x', x, 'float32');
   const axes = normalizeAxes('logMeanExp', axis, x.rank);
   const count = axes.reduce((n, a) => n * (x.shape[a] ?? 1), 1);
   return tf.tidy(() => tf.sub(logSumExp(x, axes, keepDims), Math.log(count)));

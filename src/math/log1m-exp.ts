@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkTensor } from './check-tensor';
 import { unaryCustomGradient } from './custom-gradient';
 import { expm1 } from './expm1';
 import { log1p } from './log1p';
@@ -15,15 +16,15 @@ import { logWithExactZero } from './log-zero';
  * ```
  */
 export function log1mExp(x: tf.Tensor): tf.Tensor {
-  const op = unaryCustomGradient((input, save) => {
+  checkTensor('log1mExp', 'x', x, 'float32');
+  const op = unaryCustomGradient<[tf.Tensor, tf.Tensor]>((input, save) => {
     const negExpm1 = tf.neg(expm1(input));
     save([input, negExpm1]);
     const value = tf.where(tf.greater(input, -Math.LN2), logWithExactZero(negExpm1), log1p(tf.neg(tf.exp(input))));
     return {
       value,
       // d/dx log(1 - e^x) = -e^x / (1 - e^x)
-      gradFunc: (dy, [xs, oneMinusExp]) =>
-        tf.div(tf.mul(dy, tf.neg(tf.exp(xs as tf.Tensor))), oneMinusExp as tf.Tensor),
+      gradFunc: (dy, [xs, oneMinusExp]) => tf.div(tf.mul(dy, tf.neg(tf.exp(xs))), oneMinusExp),
     };
   });
   return op(x);

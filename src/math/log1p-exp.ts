@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkTensor } from './check-tensor';
 import { unaryCustomGradient } from './custom-gradient';
 import { log1p } from './log1p';
 
@@ -8,16 +9,11 @@ import { log1p } from './log1p';
  *
  * @example
  * ```ts
- * log1pExp(tf.tensor([-100, 0, 100])).print(); // [3.7e-44, 0.6931, 100]
+ * log1pExp(tf.tensor([-20, 0, 100])).print(); // [2.0612e-9, 0.6931, 100]
  * ```
  */
 export function log1pExp(x: tf.Tensor): tf.Tensor {
-  const op = unaryCustomGradient((input, save) => {
-    save([input]);
-    const value = tf.add(tf.relu(input), log1p(tf.exp(tf.neg(tf.abs(input)))));
-    return { value, gradFunc: (dy, [xs]) => tf.mul(dy, tf.sigmoid(xs as tf.Tensor)) };
-  });
-  return op(x);
+  return stableSoftplus('log1pExp', x);
 }
 
 /**
@@ -29,4 +25,17 @@ export function log1pExp(x: tf.Tensor): tf.Tensor {
  * const scale = softplus(tf.tensor([-3, 0, 3])); // all positive
  * ```
  */
-export const softplus: (x: tf.Tensor) => tf.Tensor = log1pExp;
+export function softplus(x: tf.Tensor): tf.Tensor {
+  return stableSoftplus('softplus', x);
+}
+
+function stableSoftplus(where: string, x: tf.Tensor): tf.Tensor {
+  checkTensor(where, 'x', x, 'float32');
+  const op = unaryCustomGradient<[tf.Tensor]>((input, save) => {
+    save([input]);
+    const value = tf.add(tf.relu(input), log1p(tf.exp(tf.neg(tf.abs(input)))));
+    return { value, gradFunc: (dy, [xs]) => tf.mul(dy, tf.sigmoid(xs)) };
+  });
+  return op(x);
+}
+

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkTensor } from './check-tensor';
 import { unaryCustomGradient } from './custom-gradient';
+import { horner } from './horner';
 import { logWithExactZero } from './log-zero';
 
 /**
@@ -14,7 +16,8 @@ import { logWithExactZero } from './log-zero';
  * ```
  */
 export function log1p(x: tf.Tensor): tf.Tensor {
-  const op = unaryCustomGradient((input, save) => {
+  checkTensor('log1p', 'x', x, 'float32');
+  const op = unaryCustomGradient<[tf.Tensor]>((input, save) => {
     save([input]);
     const u = tf.add(input, 1);
     const series = tf.mul(input, horner(input, [1, -1 / 2, 1 / 3, -1 / 4, 1 / 5]));
@@ -25,14 +28,7 @@ export function log1p(x: tf.Tensor): tf.Tensor {
       series,
       tf.where(tf.greaterEqual(input, 1), tf.log(u), goldberg),
     );
-    return { value, gradFunc: (dy, [xs]) => tf.div(dy, tf.add(xs as tf.Tensor, 1)) };
+    return { value, gradFunc: (dy, [xs]) => tf.div(dy, tf.add(xs, 1)) };
   });
   return op(x);
-}
-
-/** Σ c_i x^i by Horner's rule. */
-export function horner(x: tf.Tensor, coefficients: readonly number[]): tf.Tensor {
-  let acc: tf.Tensor = tf.scalar(coefficients[coefficients.length - 1] ?? 0);
-  for (let i = coefficients.length - 2; i >= 0; i--) acc = tf.add(tf.mul(acc, x), coefficients[i] ?? 0);
-  return acc;
 }

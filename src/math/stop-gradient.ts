@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkTensor } from './check-tensor';
 import { unaryCustomGradient } from './custom-gradient';
 
 /**
@@ -14,6 +15,7 @@ import { unaryCustomGradient } from './custom-gradient';
  * ```
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
+  checkTensor('stopGradient', 'x', x);
   const op = unaryCustomGradient((input) => ({ value: tf.clone(input), gradFunc: (dy) => tf.zerosLike(dy) }));
   return op(x) as T;
 }

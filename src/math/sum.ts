@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkTensor } from './check-tensor';
 import { normalizeAxes, reducedShape } from './axes';
 
 // Measured on wasm (1e6 and 1e7 terms): blocks of 16 keep the relative error
@@ -25,6 +26,7 @@ const BLOCK = 16;
  * ```
  */
 export function sum(x: tf.Tensor, axis?: number | readonly number[], keepDims = false): tf.Tensor {
+  checkTensor('sum', 'x', x);
   const axes = normalizeAxes('sum', axis, x.rank);
   const length = axes.reduce((n, a) => n * (x.shape[a] ?? 1), 1);
   if (length <= BLOCK) return tf.sum(x, axes, keepDims);

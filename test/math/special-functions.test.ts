@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeEachBackend, expectClose, expectFlatTensorCount, values } from '../helpers/backends';
-import { expm1, log1mExp, log1p, log1pExp, softplus } from '../../src/index';
+import { expm1, gather, log1mExp, log1p, log1pExp, logSumExp, softplus, sum } from '../../src/index';
 import fixtures from '../fixtures/math.json';
 
 // References: scipy/numpy in float64 on the float32-rounded inputs (scripts/make-fixtures.py).
@@ -70,5 +70,17 @@ describeEachBackend('log1mExp', (backend) => {
   it('has gradient -exp(x) / (1 - exp(x))', async () => {
     const { x, grad: want } = fixtures.log1mExp;
     expectClose(await grad(log1mExp, x), want, { rtol: 4 * RTOL[backend], atol: ATOL });
+  });
+});
+
+describeEachBackend('math input checks', () => {
+  it('name the function and the rule for a wrong input', () => {
+    const ints = tf.tensor([1, 2], undefined, 'int32');
+    expect(() => log1p(ints)).toThrow('log1p: x must be a tensor of dtype float32 (got dtype int32)');
+    expect(() => softplus([1, 2] as never)).toThrow('softplus: x must be a tf.Tensor (got [1, 2])');
+    expect(() => gather(tf.ones([2]), tf.tensor([0]))).toThrow('gather: indices must be a tensor of dtype int32 (got dtype float32)');
+    expect(() => logSumExp(tf.ones([2]), 1)).toThrow('logSumExp: axis must be an integer in [-1, 1) (got 1)');
+    expect(sum(ints).dtype).toBe('int32');
+    ints.dispose();
   });
 });

@@ -101,6 +101,21 @@ export class NonFiniteError extends LatentError {
   }
 }
 
+/**
+ * A method that has no closed form (or no meaning) for this distribution or
+ * object, e.g. the entropy of a mixture.
+ *
+ * @example
+ * ```ts
+ * throw new NotImplementedError('MixtureSameFamily', 'entropy has no closed form; estimate it by Monte Carlo');
+ * ```
+ */
+export class NotImplementedError extends LatentError {
+  constructor(where: string, message: string) {
+    super(`${where}: ${message}`);
+  }
+}
+
 /** Formats a value for an error message: short, and exact for numbers. */
 export function formatValue(value: unknown): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);

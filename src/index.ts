@@ -9,6 +9,6 @@
 import './register-gradients';
 
 export * from './backend/index';
-export { BackendUnavailableError, LatentError, NonFiniteError, ShapeError, ValidationError } from './errors';
+export { BackendUnavailableError, LatentError, NonFiniteError, NotImplementedError, ShapeError, ValidationError } from './errors';
 export * from './math/index';
 export * from './random/index';

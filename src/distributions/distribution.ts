@@ -1,0 +1,230 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { NotImplementedError, ShapeError, ValidationError } from '../errors';
+import { stopGradient } from '../math/stop-gradient';
+import { randomSeed, type Seed } from '../random/seed';
+import type { Constraint } from './constraints';
+import { broadcastShapes, normalizeSampleShape, sizeOf } from './shapes';
+import { checkConstraint, getValidateArgs } from './validation';
+
+/** A parameter or value: a number, a nested array of numbers, or a tensor. */
+export type TensorInput = tf.Tensor | tf.TensorLike;
+
+/** Options every distribution accepts. */
+export interface DistributionOptions {
+  /**
+   * Check parameters against their constraints and `logProb` values against
+   * the support (default: {@link getValidateArgs}, on unless turned off).
+   * Costs a device sync for tensor arguments on GPU backends.
+   */
+  validateArgs?: boolean;
+}
+
+/** Options of {@link Distribution.sample} and {@link Distribution.rsample}. */
+export interface SampleOptions {
+  /** Reproduces the draw exactly on every backend; random when omitted. */
+  seed?: Seed;
+}
+
+/**
+ * The base of every distribution.
+ *
+ * **The shape rule.** A distribution has a `batchShape` (independent,
+ * differently parameterised distributions side by side) and an `eventShape`
+ * (the shape of one draw). `sample(sampleShape)` returns
+ * `sampleShape ++ batchShape ++ eventShape`, and `logProb(x)` reduces over the
+ * event dimensions and broadcasts over the rest, returning
+ * `sampleShape ++ batchShape`. For example, a
+ * `MultivariateNormalDiag({ loc: zeros([3, 2]), scaleDiag: ones([3, 2]) })`
+ * has batchShape `[3]` and eventShape `[2]`; `sample([5, 4])` has shape
+ * `[5, 4, 3, 2]` and its `logProb` has shape `[5, 4, 3]`. `Independent` turns
+ * batch dimensions into event dimensions.
+ *
+ * **Tensors.** Every method returns new tensors that the caller owns. A
+ * distribution holds its parameters: tensors you pass stay yours; those it
+ * makes from numbers or arrays are its own, freed by {@link dispose} (inside
+ * `tf.tidy` they are freed with the scope, like any tensor made there).
+ *
+ * **Extending.** A subclass calls `super(name, options)`, converts its
+ * parameters with `parameter`, calls `setShapes(batchShape, eventShape)`,
+ * implements `sampleN` and `logProb`, and overrides what has a
+ * closed form (`entropy`, `mean`, `variance`, `hasRsample`). Register its KL
+ * divergences with `registerKL` and check it with `latent/testing`.
+ *
+ * @example
+ * ```ts
+ * class Exponential extends Distribution {
+ *   readonly rate: tf.Tensor;
+ *   constructor(rate: TensorInput) {
+ *     super('Exponential');
+ *     this.rate = this.parameter('rate', rate, constraints.positive);
+ *     this.setShapes(this.rate.shape, []);
+ *   }
+ *   protected sampleN(n: number, seed: Seed): tf.Tensor {
+ *     return tf.div(tf.neg(tf.log(randomUniform([n, ...this.batchShape], { seed }))), this.rate);
+ *   }
+ *   logProb(x: TensorInput): tf.Tensor {
+ *     return tf.tidy(() => tf.sub(tf.log(this.rate), tf.mul(this.rate, this.checkValue(x))));
+ *   }
+ * }
+ * ```
+ */
+export abstract class Distribution {
+  /** The distribution's name, as used in error messages. */
+  readonly name: string;
+  /** Shape of independent, differently parameterised distributions side by side. */
+  readonly batchShape: readonly number[] = [];
+  /** Shape of one draw. */
+  readonly eventShape: readonly number[] = [];
+  /** Whether this instance validates its arguments. */
+  readonly validateArgs: boolean;
+  private readonly owned: tf.Tensor[] = [];
+
+  protected constructor(name: string, options: DistributionOptions = {}) {
+    this.name = name;
+    this.validateArgs = options.validateArgs ?? getValidateArgs();
+  }
+
+  /** Sets the shapes, once the parameters are known (subclass constructors call it). */
+  protected setShapes(batchShape: readonly number[], eventShape: readonly number[]): void {
+    (this as { batchShape: readonly number[] }).batchShape = Object.freeze([...batchShape]);
+    (this as { eventShape: readonly number[] }).eventShape = Object.freeze([...eventShape]);
+  }
+
+  /** Whether {@link rsample} exists: draws are differentiable in the parameters. */
+  get hasRsample(): boolean {
+    return false;
+  }
+
+  /**
+   * `n` independent draws, shape `[n, ...batchShape, ...eventShape]`;
+   * differentiable in the parameters where {@link hasRsample} is true.
+   */
+  protected abstract sampleN(n: number, seed: Seed): tf.Tensor;
+
+  /**
+   * Log-density (or log-mass) of `value`, reduced over the event dimensions:
+   * shape `broadcast(value.shape minus eventShape, batchShape)`.
+   */
+  abstract logProb(value: TensorInput): tf.Tensor;
+
+  /**
+   * Draws with shape `sampleShape ++ batchShape ++ eventShape`, without
+   * gradients (see {@link rsample}).
+   */
+  sample(sampleShape: number | readonly number[] = [], options: SampleOptions = {}): tf.Tensor {
+    const shape = normalizeSampleShape(`${this.name}.sample`, sampleShape);
+    return tf.tidy(() => {
+      const draws = this.sampleN(sizeOf(shape), options.seed ?? randomSeed());
+      return tf.reshape(this.hasRsample ? stopGradient(draws) : draws, [...shape, ...this.batchShape, ...this.eventShape]);
+    });
+  }
+
+  /**
+   * Reparameterised draws: like {@link sample}, but differentiable in the
+   * parameters (pathwise gradients). Throws for distributions without a
+   * reparameterisation (discrete ones); use a score-function estimator there.
+   */
+  rsample(sampleShape: number | readonly number[] = [], options: SampleOptions = {}): tf.Tensor {
+    if (!this.hasRsample) {
+      throw new NotImplementedError(
+        `${this.name}.rsample`,
+        'this distribution has no reparameterised sampler (it is discrete or has no pathwise gradient); use sample() with a score-function estimator',
+      );
+    }
+    const shape = normalizeSampleShape(`${this.name}.rsample`, sampleShape);
+    return tf.tidy(() =>
+      tf.reshape(this.sampleN(sizeOf(shape), options.seed ?? randomSeed()), [...shape, ...this.batchShape, ...this.eventShape]),
+    );
+  }
+
+  /** Density (or mass): `exp(logProb(value))`. */
+  prob(value: TensorInput): tf.Tensor {
+    return tf.tidy(() => tf.exp(this.logProb(value)));
+  }
+
+  /** Entropy, shape `batchShape`. */
+  entropy(): tf.Tensor {
+    throw this.noClosedForm('entropy');
+  }
+
+  /** Mean, shape `batchShape ++ eventShape`. */
+  mean(): tf.Tensor {
+    throw this.noClosedForm('mean');
+  }
+
+  /** Variance, shape `batchShape ++ eventShape`. */
+  variance(): tf.Tensor {
+    throw this.noClosedForm('variance');
+  }
+
+  /** Standard deviation: the square root of {@link variance}. */
+  stddev(): tf.Tensor {
+    return tf.tidy(() => tf.sqrt(this.variance()));
+  }
+
+  /** Frees the tensors this distribution made from numbers or arrays. */
+  dispose(): void {
+    tf.dispose(this.owned.splice(0));
+  }
+
+  protected noClosedForm(what: string): NotImplementedError {
+    return new NotImplementedError(`${this.name}.${what}`, `${this.name} has no closed form for ${what}`);
+  }
+
+  /**
+   * Converts a parameter to a float32 tensor (owned when made here) and, when
+   * validating, checks it against `constraint`.
+   */
+  protected parameter(argument: string, value: TensorInput, constraint: Constraint): tf.Tensor {
+    const tensor = this.toFloatTensor(argument, value);
+    if (this.validateArgs) {
+      const values = value instanceof tf.Tensor ? tensor : flatNumbers(value);
+      checkConstraint(this.name, argument, values, tensor.shape, constraint);
+    }
+    return tensor;
+  }
+
+  /** A float32 tensor of `value`; made (and owned) here unless it already is one. */
+  protected toFloatTensor(argument: string, value: TensorInput): tf.Tensor {
+    if (value instanceof tf.Tensor) return value.dtype === 'float32' ? value : this.own(tf.cast(value, 'float32'));
+    try {
+      return this.own(tf.tensor(value as tf.TensorLike, undefined, 'float32'));
+    } catch (e) {
+      throw new ValidationError(this.name, argument, 'be a number, a nested array of numbers or a tf.Tensor', value);
+    }
+  }
+
+  /** Records a tensor this distribution made, to free it in {@link dispose}. */
+  protected own<T extends tf.Tensor>(tensor: T): T {
+    this.owned.push(tensor);
+    return tensor;
+  }
+
+  /**
+   * Converts a `logProb` argument to a float32 tensor, checks that its shape
+   * broadcasts with `batchShape ++ eventShape` and, when validating, that it
+   * lies in `support`. Call inside `tf.tidy`.
+   */
+  protected checkValue(value: TensorInput, support?: Constraint): tf.Tensor {
+    const where = `${this.name}.logProb`;
+    const x = value instanceof tf.Tensor ? (value.dtype === 'float32' ? value : tf.cast(value, 'float32')) : tf.tensor(value as tf.TensorLike, undefined, 'float32');
+    const eventRank = this.eventShape.length;
+    const valueEvent = x.shape.slice(x.rank - eventRank);
+    if (x.rank < eventRank || valueEvent.some((d, i) => d !== this.eventShape[i] && d !== 1)) {
+      throw new ShapeError(where, `value shape [${x.shape.join(',')}] does not end in eventShape [${this.eventShape.join(',')}]`);
+    }
+    try {
+      broadcastShapes(where, x.shape.slice(0, x.rank - eventRank), this.batchShape);
+    } catch {
+      throw new ShapeError(where, `value shape [${x.shape.join(',')}] does not broadcast with batchShape [${this.batchShape.join(',')}]`);
+    }
+    if (support !== undefined && this.validateArgs) {
+      checkConstraint(where, 'value', value instanceof tf.Tensor ? x : flatNumbers(value), x.shape, support);
+    }
+    return x;
+  }
+}
+
+function flatNumbers(value: TensorInput): number[] {
+  return typeof value === 'number' ? [value] : (Array.isArray(value) ? value.flat(Infinity) : Array.from(value as ArrayLike<number>)) as number[];
+}

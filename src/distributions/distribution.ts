@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NotImplementedError, ShapeError, ValidationError } from '../errors';
+import { describeError, NotImplementedError, ShapeError, ValidationError } from '../errors';
 import { stopGradient } from '../math/stop-gradient';
 import { randomSeed, type Seed } from '../random/seed';
 import type { Constraint } from './constraints';
@@ -187,10 +187,14 @@ export abstract class Distribution {
   /** A float32 tensor of `value`; made (and owned) here unless it already is one. */
   protected toFloatTensor(argument: string, value: TensorInput): tf.Tensor {
     if (value instanceof tf.Tensor) return value.dtype === 'float32' ? value : this.own(tf.cast(value, 'float32'));
+    const rule = 'be a number, a nested array of numbers or a tf.Tensor';
+    if (typeof value !== 'number' && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
+      throw new ValidationError(this.name, argument, rule, value);
+    }
     try {
       return this.own(tf.tensor(value as tf.TensorLike, undefined, 'float32'));
     } catch (e) {
-      throw new ValidationError(this.name, argument, 'be a number, a nested array of numbers or a tf.Tensor', value);
+      throw new ValidationError(this.name, argument, rule, value, describeError(e));
     }
   }
 

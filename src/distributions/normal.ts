@@ -3,7 +3,7 @@ import { randomNormal } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { erfinvOfTwoPMinusOne } from '../math/erfinv';
+import { ndtri } from '../math/ndtri';
 import { broadcastShapes, expandTo } from './shapes';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -66,12 +66,9 @@ export class Normal extends Distribution {
     });
   }
 
-  /** The quantile function: loc + scale · √2 · erfinv(2p − 1), accurate for p down to 1e-30. */
+  /** The quantile function loc + scale · Φ⁻¹(p), accurate for p down to 1e-38. */
   icdf(p: TensorInput): tf.Tensor {
-    return tf.tidy(() => {
-      const probability = this.checkValue(p, constraints.unitInterval);
-      return tf.add(this.loc, tf.mul(tf.mul(this.scale, Math.SQRT2), erfinvOfTwoPMinusOne(probability)));
-    });
+    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, ndtri(this.checkValue(p, constraints.unitInterval)))));
   }
 
   override entropy(): tf.Tensor {

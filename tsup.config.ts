@@ -32,12 +32,14 @@ export default defineConfig([
   // imports that Node cannot load, so they are bundled in here.
   ...(['esm', 'cjs'] as const).map(
     (format): Options => ({
-      entry,
       format: [format],
       platform: 'node',
       silent: true,
       target: 'node20',
-      dts: { entry: { index: 'src/index.ts' } },
+      entry: { ...entry, testing: 'src/testing/index.ts' },
+      dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+      // latent/testing uses the package's own entry, so that both share one KL registry.
+      external: ['latent'],
       shims: format === 'cjs', // import.meta.url in CJS
       splitting: false,
       noExternal: [/^@tensorflow\/tfjs-core\/dist\//],

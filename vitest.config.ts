@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // latent/testing imports 'latent': in the repo both are the sources (one module instance).
+  resolve: {
+    alias: [
+      { find: /^latent$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^latent\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // tfjs-core's gradient files are ESM with extension-less imports that Node

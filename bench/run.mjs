@@ -5,8 +5,9 @@
  */
 import { setBackend } from '../dist/index.js';
 import { logDensity } from './log-density.mjs';
+import { logProb } from './log-prob.mjs';
 
-const WORKLOADS = { 'log-density': logDensity };
+const WORKLOADS = { 'log-density': logDensity, 'log-prob': logProb };
 
 const backends = ['cpu', 'wasm'];
 try {

@@ -4,10 +4,23 @@
  *
  * Model: z ~ N(0, 1), x | z ~ N(z, 1). Evidence: p(x) = N(x; 0, 2).
  * Naive Monte Carlo: log p(x) ≈ log mean_s p(x | z_s), z_s ~ p(z), and its
- * gradient in x by tf.grad (exact: -x / 2).
+ * gradient in x by tf.grad (exact: -x / 2). Then a few distributions and
+ * their KL divergences, closed form beside Monte Carlo.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, logMeanExp, randomNormal } from '../dist/index.js';
+import {
+  Bernoulli,
+  Categorical,
+  initBackend,
+  kl,
+  klMonteCarlo,
+  logMeanExp,
+  MixtureSameFamily,
+  MultivariateNormalDiag,
+  MultivariateNormalTriL,
+  Normal,
+  randomNormal,
+} from '../dist/index.js';
 
 const { backend, skipped } = await initBackend();
 console.log(`latent demo — backend: ${backend}${skipped.length ? ` (skipped: ${skipped.map((s) => s.backend).join(', ')})` : ''}`);
@@ -26,4 +39,40 @@ for (const samples of [10, 1_000, 100_000, 1_000_000]) {
   console.log(`${String(samples).padStart(10)}  ${v.toFixed(6).padStart(10)}  ${(v - exact).toExponential(2).padStart(10)}  ${g.toFixed(6).padStart(10)}`);
   tf.dispose([z, value, grads]);
 }
-console.log(`\ntensors alive: ${tf.memory().numTensors}`);
+
+// Distributions and KL divergences: closed forms beside Monte-Carlo estimates.
+const normalP = new Normal({ loc: 0, scale: 1 });
+const normalQ = new Normal({ loc: 1, scale: 2 });
+const mvnP = new MultivariateNormalTriL({ loc: [0, 0], scaleTril: [[1, 0], [0.8, 0.6]] });
+const mvnQ = new MultivariateNormalDiag({ loc: [0.5, -0.5], scaleDiag: [1.5, 1] });
+const coinP = new Bernoulli({ probs: 0.3 });
+const coinQ = new Bernoulli({ probs: 0.5 });
+const dieP = new Categorical({ probs: [0.5, 0.25, 0.125, 0.125] });
+const dieQ = new Categorical({ logits: [0, 0, 0, 0] });
+const mixture = new MixtureSameFamily({
+  mixture: new Categorical({ probs: [0.3, 0.7] }),
+  components: new Normal({ loc: [-2, 1.5], scale: [0.5, 1] }),
+});
+
+console.log('\n  KL(p ‖ q)                                 closed form   Monte Carlo (1e5 draws)');
+const pairs = [
+  ['N(0, 1) ‖ N(1, 2²)', normalP, normalQ],
+  ['MVN TriL (ρ = 0.8) ‖ MVN Diag', mvnP, mvnQ],
+  ['Bernoulli(0.3) ‖ Bernoulli(0.5)', coinP, coinQ],
+  ['Categorical(½,¼,⅛,⅛) ‖ uniform', dieP, dieQ],
+  ['mixture of 2 Normals ‖ N(1, 2²)', mixture, normalQ],
+];
+for (const [name, p, q] of pairs) {
+  let closed = '(none)';
+  try {
+    closed = (await kl(p, q).data())[0].toFixed(5);
+  } catch {
+    // no closed form for a mixture: the Monte-Carlo column is the answer
+  }
+  const estimate = (await klMonteCarlo(p, q, { numSamples: 100_000, seed: 3 }).data())[0];
+  console.log(`  ${name.padEnd(40)} ${closed.padStart(11)}   ${estimate.toFixed(5).padStart(11)}`);
+}
+const draws = mvnP.sample(3, { seed: 4 });
+console.log(`\nMultivariateNormalTriL: batchShape [${mvnP.batchShape}], eventShape [${mvnP.eventShape}], sample(3) shape [${draws.shape}], logProb shape [${mvnP.logProb(draws).shape}]`);
+const given = mvnP.condition([0], [1.5]);
+console.log(`condition on x₀ = 1.5: mean ${(await given.mean().data())[0].toFixed(4)} (exact 1.2), variance ${(await given.variance().data())[0].toFixed(4)} (exact 0.36)`);

@@ -19,7 +19,7 @@ def f32(values):
 
 def dump(name, data):
     path = OUT / name
-    path.write_text(json.dumps(data, indent=1, allow_nan=True) + "\n")
+    path.write_text(json.dumps(data, indent=1, allow_nan=False) + "\n")
     print(f"wrote {path}")
 
 

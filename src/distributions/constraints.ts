@@ -19,7 +19,50 @@ function elementwise(rule: string, ok: (v: number) => boolean): Constraint {
   };
 }
 
-/** Every constraint `latent`'s distributions use. */
+const simplex: Constraint = {
+  rule: 'be non-negative and sum to 1 along the last axis',
+  firstViolation(values, shape) {
+    const k = shape[shape.length - 1] ?? 1;
+    for (let start = 0; start < values.length; start += k) {
+      let total = 0;
+      for (let i = start; i < start + k; i++) {
+        const v = values[i] as number;
+        if (!(v >= 0)) return i;
+        total += v;
+      }
+      if (Math.abs(total - 1) > 1e-5 * k) return start;
+    }
+    return -1;
+  },
+};
+
+const lowerCholesky: Constraint = {
+  rule: 'be lower-triangular with a positive diagonal',
+  firstViolation(values, shape) {
+    const d = shape[shape.length - 1] ?? 1;
+    for (let start = 0; start < values.length; start += d * d) {
+      for (let r = 0; r < d; r++) {
+        for (let c = 0; c < d; c++) {
+          const i = start + r * d + c;
+          const v = values[i] as number;
+          if (c > r ? v !== 0 : c === r ? !(v > 0 && v < Infinity) : !Number.isFinite(v)) return i;
+        }
+      }
+    }
+    return -1;
+  },
+};
+
+/**
+ * The constraints `latent`'s distributions declare for their parameters and
+ * supports; a custom distribution passes one to `parameter` or `checkValue`.
+ *
+ * @example
+ * ```ts
+ * constraints.positive.firstViolation([1, 2, -3], [3]); // 2
+ * this.scale = this.parameter('scale', scale, constraints.positive); // in a subclass constructor
+ * ```
+ */
 export const constraints = {
   /** Not NaN (±Infinity allowed, e.g. a logit of -Infinity). */
   real: elementwise('not be NaN', (v) => !Number.isNaN(v)),
@@ -36,37 +79,7 @@ export const constraints = {
     return elementwise(`be an integer in [0, ${n - 1}]`, (v) => Number.isInteger(v) && v >= 0 && v < n);
   },
   /** Non-negative along the last axis and summing to 1 there (within float32 rounding). */
-  simplex: {
-    rule: 'be non-negative and sum to 1 along the last axis',
-    firstViolation(values, shape) {
-      const k = shape[shape.length - 1] ?? 1;
-      for (let start = 0; start < values.length; start += k) {
-        let total = 0;
-        for (let i = start; i < start + k; i++) {
-          const v = values[i] as number;
-          if (!(v >= 0)) return i;
-          total += v;
-        }
-        if (Math.abs(total - 1) > 1e-5 * k) return start;
-      }
-      return -1;
-    },
-  } satisfies Constraint,
+  simplex,
   /** Lower-triangular square matrices (last two axes) with a positive diagonal. */
-  lowerCholesky: {
-    rule: 'be lower-triangular with a positive diagonal',
-    firstViolation(values, shape) {
-      const d = shape[shape.length - 1] ?? 1;
-      for (let start = 0; start < values.length; start += d * d) {
-        for (let r = 0; r < d; r++) {
-          for (let c = 0; c < d; c++) {
-            const i = start + r * d + c;
-            const v = values[i] as number;
-            if (c > r ? v !== 0 : c === r ? !(v > 0 && v < Infinity) : !Number.isFinite(v)) return i;
-          }
-        }
-      }
-      return -1;
-    },
-  } satisfies Constraint,
+  lowerCholesky,
 };

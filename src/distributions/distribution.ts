@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeError, NotImplementedError, ShapeError, ValidationError } from '../errors';
 import { stopGradient } from '../math/stop-gradient';
+import { toFloat } from '../math/to-float';
 import { randomSeed, type Seed } from '../random/seed';
 import type { Constraint } from './constraints';
 import { broadcastShapes, normalizeSampleShape, sizeOf } from './shapes';
-import { checkConstraint, getValidateArgs } from './validation';
+import { checkConstraint, flatNumbers, getValidateArgs } from './validation';
 
 /** A parameter or value: a number, a nested array of numbers, or a tensor. */
 export type TensorInput = tf.Tensor | tf.TensorLike;
@@ -167,6 +168,7 @@ export abstract class Distribution {
     tf.dispose(this.owned.splice(0));
   }
 
+  /** The error for a method this distribution has no closed form for (throw it). */
   protected noClosedForm(what: string): NotImplementedError {
     return new NotImplementedError(`${this.name}.${what}`, `${this.name} has no closed form for ${what}`);
   }
@@ -186,7 +188,7 @@ export abstract class Distribution {
 
   /** A float32 tensor of `value`; made (and owned) here unless it already is one. */
   protected toFloatTensor(argument: string, value: TensorInput): tf.Tensor {
-    if (value instanceof tf.Tensor) return value.dtype === 'float32' ? value : this.own(tf.cast(value, 'float32'));
+    if (value instanceof tf.Tensor) return value.dtype === 'float32' ? value : this.own(toFloat(value));
     const rule = 'be a number, a nested array of numbers or a tf.Tensor';
     if (typeof value !== 'number' && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
       throw new ValidationError(this.name, argument, rule, value);
@@ -211,7 +213,7 @@ export abstract class Distribution {
    */
   protected checkValue(value: TensorInput, support?: Constraint): tf.Tensor {
     const where = `${this.name}.logProb`;
-    const x = value instanceof tf.Tensor ? (value.dtype === 'float32' ? value : tf.cast(value, 'float32')) : tf.tensor(value as tf.TensorLike, undefined, 'float32');
+    const x = value instanceof tf.Tensor ? toFloat(value) : tf.tensor(value as tf.TensorLike, undefined, 'float32');
     const eventRank = this.eventShape.length;
     const valueEvent = x.shape.slice(x.rank - eventRank);
     if (x.rank < eventRank || valueEvent.some((d, i) => d !== this.eventShape[i] && d !== 1)) {
@@ -227,8 +229,4 @@ export abstract class Distribution {
     }
     return x;
   }
-}
-
-function flatNumbers(value: TensorInput): number[] {
-  return typeof value === 'number' ? [value] : (Array.isArray(value) ? value.flat(Infinity) : Array.from(value as ArrayLike<number>)) as number[];
 }

@@ -1,5 +1,13 @@
+export { Bernoulli, type BernoulliParameters } from './bernoulli';
+export { Categorical, type CategoricalParameters } from './categorical';
 export { constraints, type Constraint } from './constraints';
 export { Distribution, type DistributionOptions, type SampleOptions, type TensorInput } from './distribution';
 export { kl, klMonteCarlo, registerKL, type DistributionClass, type KLFunction, type KLMonteCarloOptions } from './kl';
+export { Independent } from './independent';
+export type { LogitsOrProbs } from './logits-or-probs';
+export { MixtureSameFamily, type MixtureSameFamilyParameters } from './mixture-same-family';
+export { MultivariateNormalDiag, type MultivariateNormalDiagParameters } from './multivariate-normal-diag';
+export { MultivariateNormalTriL, type MultivariateNormalTriLParameters } from './multivariate-normal-tril';
 export { Normal, type NormalParameters } from './normal';
+export { Uniform, type UniformParameters } from './uniform';
 export { getValidateArgs, setValidateArgs } from './validation';

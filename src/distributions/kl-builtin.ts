@@ -1,7 +1,16 @@
 import type { Distribution } from './distribution';
 import type { DistributionClass, KLFunction } from './kl';
 import { klNormalNormal } from './kl-normal';
+import { klIndependentIndependent, klNormalUniform, klUniformNormal, klUniformUniform } from './kl-uniform-independent';
+import { Independent } from './independent';
+import { Uniform } from './uniform';
 import { Normal } from './normal';
+import { Bernoulli } from './bernoulli';
+import { Categorical } from './categorical';
+import { klBernoulliBernoulli, klCategoricalCategorical } from './kl-discrete';
+import { klMvnDiagMvnDiag, klMvnDiagMvnTriL, klMvnTriLMvnDiag, klMvnTriLMvnTriL } from './kl-multivariate-normal';
+import { MultivariateNormalDiag } from './multivariate-normal-diag';
+import { MultivariateNormalTriL } from './multivariate-normal-tril';
 
 function pair<P extends Distribution, Q extends Distribution>(p: DistributionClass<P>, q: DistributionClass<Q>, fn: KLFunction<P, Q>) {
   return { p: p as DistributionClass, q: q as DistributionClass, fn: fn as KLFunction };
@@ -13,4 +22,14 @@ function pair<P extends Distribution, Q extends Distribution>(p: DistributionCla
  */
 export const BUILTIN_KL: ReadonlyArray<{ p: DistributionClass; q: DistributionClass; fn: KLFunction }> = [
   pair(Normal, Normal, klNormalNormal),
+  pair(Bernoulli, Bernoulli, klBernoulliBernoulli),
+  pair(Categorical, Categorical, klCategoricalCategorical),
+  pair(Uniform, Uniform, klUniformUniform),
+  pair(Uniform, Normal, klUniformNormal),
+  pair(Normal, Uniform, klNormalUniform),
+  pair(Independent, Independent, klIndependentIndependent),
+  pair(MultivariateNormalDiag, MultivariateNormalDiag, klMvnDiagMvnDiag),
+  pair(MultivariateNormalTriL, MultivariateNormalTriL, klMvnTriLMvnTriL),
+  pair(MultivariateNormalDiag, MultivariateNormalTriL, klMvnDiagMvnTriL),
+  pair(MultivariateNormalTriL, MultivariateNormalDiag, klMvnTriLMvnDiag),
 ];

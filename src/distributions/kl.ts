@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LatentError, ValidationError } from '../errors';
+import { sum } from '../math/sum';
 import type { Seed } from '../random/seed';
 import type { Distribution } from './distribution';
 import { BUILTIN_KL } from './kl-builtin';
@@ -124,6 +125,7 @@ export function klMonteCarlo(p: Distribution, q: Distribution, options: KLMonteC
   }
   return tf.tidy(() => {
     const x = p.hasRsample ? p.rsample(numSamples, { seed }) : p.sample(numSamples, { seed });
-    return tf.mean(tf.sub(p.logProb(x), q.logProb(x)), 0);
+    // latent's sum: wasm's tf.mean accumulates serially in float32.
+    return tf.div(sum(tf.sub(p.logProb(x), q.logProb(x)), 0), numSamples);
   });
 }

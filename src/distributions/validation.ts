@@ -68,3 +68,9 @@ function unravel(flat: number, shape: readonly number[]): number[] {
   }
   return out;
 }
+
+/** The numbers of a JS parameter value (a number or nested arrays), flattened row-major. */
+export function flatNumbers(value: tf.TensorLike): number[] {
+  if (typeof value === 'number') return [value];
+  return (Array.isArray(value) ? value.flat(Infinity) : Array.from(value as ArrayLike<number>)) as number[];
+}

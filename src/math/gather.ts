@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor } from './check-tensor';
+import { toFloat } from './to-float';
 import { unaryCustomGradient } from './custom-gradient';
 import { normalizeAxes } from './axes';
 
@@ -41,7 +42,9 @@ function scatterAddAlong(dy: tf.Tensor, indices: tf.Tensor, shape: number[], axi
   const count = indices.size;
   // [pre, count, post] -> [count, pre * post]
   const slices = tf.reshape(tf.transpose(tf.reshape(dy, [pre, count, post]), [1, 0, 2]), [count, pre * post]);
-  const selector = tf.transpose(tf.cast(tf.oneHot(tf.reshape(indices, [count]), rows), dy.dtype)); // [rows, count]
+  // A one-hot selector by comparison (wasm's oneHot rejects a depth of 1 and ignores its dtype).
+  const hits = tf.equal(tf.reshape(indices, [1, count]), tf.reshape(tf.range(0, rows, 1, 'int32'), [rows, 1]));
+  const selector = toFloat(hits); // [rows, count]
   const summed = tf.matMul(selector, slices); // [rows, pre * post]
   return tf.reshape(tf.transpose(tf.reshape(summed, [rows, pre, post]), [1, 0, 2]), shape);
 }

@@ -1,8 +1,15 @@
+export { cholesky } from './cholesky';
 export { expm1 } from './expm1';
 export { gather } from './gather';
 export { log1mExp } from './log1m-exp';
 export { log1p } from './log1p';
 export { log1pExp, softplus } from './log1p-exp';
 export { logMeanExp, logSumExp } from './log-sum-exp';
+export { matrixDiag } from './matrix-diag';
+export { matrixDiagPart } from './matrix-diag-part';
+export { matrixTranspose } from './matrix-transpose';
+export { ndtri } from './ndtri';
 export { stopGradient } from './stop-gradient';
 export { sum } from './sum';
+export { triangularSolve } from './triangular-solve';
+export { tril } from './tril';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkTensor } from './check-tensor';
 import { horner } from './horner';
 import { logWithExactZero } from './log-zero';
 
@@ -14,8 +15,14 @@ const FAR_DEN = [1, 0.24197894225, 0.012258202635];
 /**
  * The standard normal quantile function Φ⁻¹(p), to float32 accuracy from
  * p = 1e-38 to 1 − 6e-8; −Infinity at 0 and +Infinity at 1.
+ *
+ * @example
+ * ```ts
+ * ndtri(tf.tensor([0.025, 0.5, 1e-30])).print(); // [-1.96, 0, -11.464]
+ * ```
  */
 export function ndtri(p: tf.Tensor): tf.Tensor {
+  checkTensor('ndtri', 'p', p, 'float32');
   return tf.tidy(() => {
     const q = tf.sub(p, 0.5);
     const r = tf.sub(0.180625, tf.square(q));

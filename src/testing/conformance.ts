@@ -28,7 +28,7 @@ export interface DistributionFamily {
   /** For `'discrete'`: every value of the support. */
   supportValues?: (distribution: Distribution) => number[];
   /** For `'continuous'`: where the density lives, per batch member ([lows, highs]). */
-  integrationRange?: (distribution: Distribution) => [number[], number[]];
+  integrationRange?: (distribution: Distribution, parameters: ParameterValues) => [number[], number[]];
 }
 
 /** Options of {@link conformanceChecks}. */
@@ -69,14 +69,14 @@ export interface ConformanceOptions {
  */
 export function conformanceChecks(family: DistributionFamily, options: ConformanceOptions = {}): Record<string, () => Promise<void>> {
   const { numRuns = 8, seed = 1, numSamples = 20_000 } = options;
-  const run = (check: (p: Distribution, q: Distribution, variables: tf.Variable[]) => Promise<void>) => async () => {
+  const run = (check: (p: Distribution, q: Distribution, variables: tf.Variable[], parameters: ParameterValues) => Promise<void>) => async () => {
     const property = fc.asyncProperty(family.parameters, family.parameters, async (a, b) => {
       const varsA = toVariables(a);
       const varsB = toVariables(b);
       const p = family.create(varsA);
       const q = family.create(varsB);
       try {
-        await check(p, q, Object.values(varsA));
+        await check(p, q, Object.values(varsA), a);
       } finally {
         p.dispose();
         q.dispose();
@@ -137,7 +137,7 @@ export function conformanceChecks(family: DistributionFamily, options: Conforman
       }
     }),
 
-    normalisation: run(async (p) => {
+    normalisation: run(async (p, _q, _variables, parameters) => {
       if (family.normalisation === 'skip') return;
       if (family.normalisation === 'discrete') {
         const support = family.supportValues?.(p) ?? [];
@@ -147,8 +147,8 @@ export function conformanceChecks(family: DistributionFamily, options: Conforman
         });
         return;
       }
-      if (p.eventShape.length !== 0) return;
-      const [lows, highs] = family.integrationRange?.(p) ?? (await defaultRange(p));
+      if (p.eventShape.length !== 0) throw fail('normalisation', "'continuous' is checked for scalar events only; use 'skip'");
+      const [lows, highs] = family.integrationRange?.(p, parameters) ?? (await defaultRange(p));
       const points = 4001;
       const totals = await read(
         tf.tidy(() => {

@@ -3,6 +3,17 @@
 // the library uses must have forward and gradient kernels on every backend.
 const X = [-3, -0.5, -1e-3, 2e-3, 0.7, 4];
 const NEGATIVE = [-5, -1, -0.1, -1e-4];
+const MATRIX = [0.9, 5, 7, 0.3, 1.2, 8, -0.4, 0.6, 1.5];
+
+function lower(tf, latent, x) {
+  const a = latent.tril(tf.reshape(x, [3, 3]));
+  return tf.add(a, latent.matrixDiag(tf.onesLike(latent.matrixDiagPart(a))));
+}
+
+function covariance(tf, latent, x) {
+  const l = lower(tf, latent, x);
+  return tf.matMul(l, latent.matrixTranspose(l));
+}
 
 export async function gradientsOfEveryFunction(tf, latent) {
   const cases = {
@@ -15,6 +26,11 @@ export async function gradientsOfEveryFunction(tf, latent) {
     sum: [X, (x) => latent.sum(tf.tile(x, [100]))],
     gather: [X, (x) => latent.gather(x, tf.tensor1d([5, 0, 0], 'int32'))],
     stopGradient: [X, (x) => tf.mul(x, latent.stopGradient(x))],
+    ndtri: [[1e-30, 0.01, 0.3, 0.5, 0.9], (x) => latent.ndtri(x)],
+    // L = tril(A) with a lifted diagonal: cholesky(L Lᵀ) = L, and a solve with it.
+    cholesky: [MATRIX, (x) => latent.cholesky(covariance(tf, latent, x))],
+    triangularSolve: [MATRIX, (x) => latent.triangularSolve(lower(tf, latent, x), tf.tensor2d([[1], [2], [3]]))],
+    matrixDiag: [X.slice(0, 3), (x) => latent.matrixDiag(x)],
   };
   const out = {};
   for (const [name, [input, f]] of Object.entries(cases)) {

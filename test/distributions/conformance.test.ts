@@ -1,18 +1,71 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { conformanceChecks, type DistributionFamily } from 'latent/testing';
-import { Normal } from 'latent';
+import { Bernoulli, Categorical, Independent, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
 import { describeEachBackend } from '../helpers/backends';
 
 // Every built-in distribution runs the exported conformance kit, on every backend.
-const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true });
 const real = (min: number, max: number) => fc.double({ min, max, noNaN: true });
+const vector = (n: number, min: number, max: number) => fc.array(real(min, max), { minLength: n, maxLength: n });
+const matrix = (rows: number, cols: number, min: number, max: number) => fc.array(vector(cols, min, max), { minLength: rows, maxLength: rows });
 
 const FAMILIES: DistributionFamily[] = [
   {
     name: 'Normal',
-    parameters: fc.record({ loc: fc.array(real(-5, 5), { minLength: 2, maxLength: 2 }), scale: fc.array(positive(0.1, 4), { minLength: 2, maxLength: 2 }) }),
+    parameters: fc.record({ loc: vector(2, -5, 5), scale: vector(2, 0.1, 4) }),
     create: ({ loc, scale }) => new Normal({ loc: loc!, scale: scale! }),
+    normalisation: 'continuous',
+  },
+  {
+    name: 'Uniform',
+    parameters: fc.array(fc.tuple(real(-3, 3), real(0.5, 4)), { minLength: 2, maxLength: 2 }).map((pairs) => ({
+      low: pairs.map(([low]) => low),
+      high: pairs.map(([low, width]) => low + width),
+    })),
+    create: ({ low, high }) => new Uniform({ low: low!, high: high! }),
+    normalisation: 'continuous',
+    integrationRange: (_d, { low, high }) => [low as number[], high as number[]],
+  },
+  {
+    name: 'Bernoulli',
+    parameters: fc.record({ logits: vector(3, -4, 4) }),
+    create: ({ logits }) => new Bernoulli({ logits: logits! }),
+    normalisation: 'discrete',
+    supportValues: () => [0, 1],
+  },
+  {
+    name: 'Categorical',
+    parameters: fc.record({ logits: matrix(2, 4, -3, 3) }),
+    create: ({ logits }) => new Categorical({ logits: logits! }),
+    normalisation: 'discrete',
+    supportValues: () => [0, 1, 2, 3],
+  },
+  {
+    name: 'Independent(Normal)',
+    parameters: fc.record({ loc: matrix(2, 3, -5, 5), scale: matrix(2, 3, 0.1, 4) }),
+    create: ({ loc, scale }) => new Independent(new Normal({ loc: loc!, scale: scale! }), 1),
+    normalisation: 'skip',
+  },
+  {
+    name: 'MultivariateNormalDiag',
+    parameters: fc.record({ loc: matrix(2, 3, -5, 5), scaleDiag: matrix(2, 3, 0.1, 4) }),
+    create: ({ loc, scaleDiag }) => new MultivariateNormalDiag({ loc: loc!, scaleDiag: scaleDiag! }),
+    normalisation: 'skip',
+  },
+  {
+    name: 'MultivariateNormalTriL',
+    // L = [[a, 0, 0], [b, c, 0], [d, e, f]] with a positive diagonal.
+    parameters: fc
+      .record({ loc: vector(3, -5, 5), diagonal: vector(3, 0.3, 3), below: vector(3, -2, 2) })
+      .map(({ loc, diagonal: [a, c, f], below: [b, d, e] }) => ({ loc, scaleTril: [[a!, 0, 0], [b!, c!, 0], [d!, e!, f!]] })),
+    create: ({ loc, scaleTril }) => new MultivariateNormalTriL({ loc: loc!, scaleTril: scaleTril! }),
+    normalisation: 'skip',
+  },
+  {
+    name: 'MixtureSameFamily(Categorical, Normal)',
+    parameters: fc.record({ logits: matrix(2, 3, -2, 2), loc: matrix(2, 3, -4, 4), scale: matrix(2, 3, 0.3, 2) }),
+    create: ({ logits, loc, scale }) =>
+      new MixtureSameFamily({ mixture: new Categorical({ logits: logits! }), components: new Normal({ loc: loc!, scale: scale! }) }),
     normalisation: 'continuous',
   },
 ];

@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { log1p } from '../math/log1p';
+import { softplus } from '../math/log1p-exp';
+import { logWithExactZero } from '../math/log-zero';
+import { randomUniform } from '../random/sampling';
+import type { Seed } from '../random/seed';
+import { constraints } from './constraints';
+import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
+import { logitsOrProbs, type LogitsOrProbs } from './logits-or-probs';
+import { broadcastShapes, expandTo } from './shapes';
+
+/** Parameters of {@link Bernoulli}: exactly one of `logits` and `probs`. */
+export type BernoulliParameters = LogitsOrProbs;
+
+/**
+ * The Bernoulli distribution over {0, 1}, batched over the shape of its
+ * parameter; scalar events. Give either `logits` (log-odds, ±Infinity
+ * allowed) or `probs` (P(X = 1), in [0, 1]); the logits are kept either way
+ * and every quantity is computed from them, so it stays finite and accurate
+ * for logits far from 0 (±60 and beyond). Discrete: no `rsample`.
+ *
+ * @example
+ * ```ts
+ * const coin = new Bernoulli({ probs: [0.1, 0.5, 0.9] }); // batchShape [3]
+ * const x = coin.sample(1000, { seed: 1 });                // [1000, 3] of 0/1
+ * coin.logProb(x);                                          // [1000, 3]
+ * new Bernoulli({ logits: -60 }).logProb(1).print();        // -60
+ * ```
+ */
+export class Bernoulli extends Distribution {
+  /** Log-odds log(p / (1 − p)): as given, or derived from `probs` (then owned by this distribution). */
+  readonly logits: tf.Tensor;
+
+  constructor(parameters: BernoulliParameters, options: DistributionOptions = {}) {
+    super('Bernoulli', options);
+    if (logitsOrProbs('Bernoulli', parameters) === 'logits') {
+      this.logits = this.parameter('logits', parameters.logits as TensorInput, constraints.real);
+    } else {
+      const p = this.parameter('probs', parameters.probs as TensorInput, constraints.unitInterval);
+      // log p − log(1 − p): ±Infinity at p = 1 and p = 0, exact near both ends.
+      this.logits = this.own(tf.tidy(() => tf.sub(logWithExactZero(p), log1p(tf.neg(p)))));
+    }
+    this.setShapes(this.logits.shape, []);
+  }
+
+  /** P(X = 1) = sigmoid(logits), a new tensor of shape `batchShape`. */
+  probs(): tf.Tensor {
+    return tf.tidy(() => tf.sigmoid(this.logits));
+  }
+
+  protected sampleN(n: number, seed: Seed): tf.Tensor {
+    const u = randomUniform([n, ...this.batchShape], { seed });
+    // A where, not a cast: webgpu's cast of bool to float32 keeps the bool buffer, which breaks later transposes.
+    return tf.where(tf.less(u, tf.sigmoid(this.logits)), tf.onesLike(u), tf.zerosLike(u));
+  }
+
+  /**
+   * log P(X = x): −softplus(−logits) for x = 1 and −softplus(logits) for
+   * x = 0 (x · logits − softplus(logits) without its cancellations).
+   */
+  logProb(value: TensorInput): tf.Tensor {
+    return tf.tidy(() => {
+      const x = this.checkValue(value, constraints.boolean);
+      const shape = broadcastShapes('Bernoulli.logProb', x.shape, this.batchShape);
+      const xs = expandTo(x, shape);
+      // log-masses of 1 and 0 on the (small) logits, then broadcast to the values' shape.
+      // 0 − softplus rather than −softplus: a log-mass of +0, not −0, where p is 0 or 1.
+      const logP1 = expandTo(tf.sub(0, softplus(tf.neg(this.logits))), shape);
+      const logP0 = expandTo(tf.sub(0, softplus(this.logits)), shape);
+      return tf.where(tf.equal(xs, 1), logP1, tf.where(tf.equal(xs, 0), logP0, tf.fill(shape, -Infinity)));
+    });
+  }
+
+  /** −p log p − (1 − p) log(1 − p) = p · softplus(−logits) + (1 − p) · softplus(logits); 0 at p = 0 or 1. */
+  override entropy(): tf.Tensor {
+    return tf.tidy(() => {
+      const l = this.logits;
+      return tf.add(timesUnlessZero(tf.sigmoid(l), softplus(tf.neg(l))), timesUnlessZero(tf.sigmoid(tf.neg(l)), softplus(l)));
+    });
+  }
+
+  /** The mean, P(X = 1). */
+  override mean(): tf.Tensor {
+    return this.probs();
+  }
+
+  /** p (1 − p), computed as sigmoid(logits) · sigmoid(−logits): accurate when p is near 1. */
+  override variance(): tf.Tensor {
+    return tf.tidy(() => tf.mul(tf.sigmoid(this.logits), tf.sigmoid(tf.neg(this.logits))));
+  }
+}
+
+/**
+ * w · v, but exactly 0 where w = 0 (also when v is infinite), with a finite
+ * gradient there: v is replaced before the product, not after it.
+ */
+function timesUnlessZero(w: tf.Tensor, v: tf.Tensor): tf.Tensor {
+  return tf.mul(w, tf.where(tf.greater(w, 0), v, tf.zerosLike(v)));
+}

@@ -9,25 +9,16 @@ float64, so the categorical references are computed by mpmath at 50 digits
 and checked against scipy where float64 suffices. No infinities: JSON has
 none, and the tests cover them with exact values.
 """
-import json
-import pathlib
-
 import mpmath
 import numpy as np
 from scipy import special, stats
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures"
+from fixture_io import dump, f32
+
 mpmath.mp.dps = 50
 
 
-def f32(values):
-    return np.asarray(values, dtype=np.float32).astype(np.float64)
 
-
-def dump(name, data):
-    path = OUT / name
-    path.write_text(json.dumps(data, indent=1, allow_nan=False) + "\n")
-    print(f"wrote {path}")
 
 
 def bernoulli_kl(lp, lq):

@@ -8,26 +8,16 @@ scipy.stats.multivariate_normal; linear algebra from numpy.linalg and
 scipy.linalg; gradients from the analytic formulas, each checked here against
 float64 central differences before it is written.
 """
-import json
-import pathlib
-
 import numpy as np
 from scipy import linalg, stats
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures"
+from fixture_io import dump, f32
+
 DIMS = [1, 2, 5, 16]
 LOG_2PI = np.log(2 * np.pi)
 
 
-def f32(values):
-    return np.asarray(values, dtype=np.float32).astype(np.float64)
 
-
-def dump(name, data):
-    # compact: the matrices (up to 64 x 64) would triple the file with one number a line
-    path = OUT / name
-    path.write_text(json.dumps(data, separators=(",", ":"), allow_nan=True) + "\n")
-    print(f"wrote {path}")
 
 
 def random_tril(rng, d, off=0.3):
@@ -240,7 +230,8 @@ def gaussian_cases(rng):
 
 def main():
     rng = np.random.default_rng(20240607)
-    dump("mvn.json", {
+    # compact: the matrices (up to 64 x 64) would triple the file with one number a line
+    dump("mvn.json", compact=True, data={
         "distributions": distribution_cases(rng),
         "kl": kl_cases(rng),
         "linalg": linalg_cases(rng),

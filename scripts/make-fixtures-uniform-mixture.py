@@ -5,18 +5,13 @@ Inputs are rounded to float32 first, so the references are exact answers
 for the float32 values the tests feed to tfjs. KL divergences with no
 closed form in the tests are integrated numerically (scipy.integrate.quad).
 """
-import json
-import pathlib
-
 import numpy as np
 from scipy import integrate, stats
 from scipy.special import log_softmax, logsumexp
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures"
+from fixture_io import dump, f32
 
 
-def f32(values):
-    return np.asarray(values, dtype=np.float32).astype(np.float64)
 
 
 def finite_or_null(data):
@@ -28,10 +23,6 @@ def finite_or_null(data):
     return None if isinstance(data, float) and not np.isfinite(data) else data
 
 
-def dump(name, data):
-    path = OUT / name
-    path.write_text(json.dumps(finite_or_null(data), indent=1, allow_nan=False) + "\n")
-    print(f"wrote {path}")
 
 
 def quad(f, a, b, points=None):
@@ -143,7 +134,7 @@ def mixture_fixtures():
 
 
 def main():
-    dump("uniform-mixture.json", {"uniform": uniform_fixtures(), "independent": independent_fixtures(), "mixture": mixture_fixtures()})
+    dump("uniform-mixture.json", finite_or_null({"uniform": uniform_fixtures(), "independent": independent_fixtures(), "mixture": mixture_fixtures()}))
 
 
 if __name__ == "__main__":

@@ -4,23 +4,14 @@
 Inputs are rounded to float32 first, so the references are exact answers
 for the float32 values the tests feed to tfjs.
 """
-import json
-import pathlib
-
 import numpy as np
 from scipy.special import logsumexp
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures"
+from fixture_io import dump, f32
 
 
-def f32(values):
-    return np.asarray(values, dtype=np.float32).astype(np.float64)
 
 
-def dump(name, data):
-    path = OUT / name
-    path.write_text(json.dumps(data, indent=1, allow_nan=False) + "\n")
-    print(f"wrote {path}")
 
 
 def normal_fixtures():

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from '../math/stop-gradient';
 import { log1p } from '../math/log1p';
 import { softplus } from '../math/log1p-exp';
 import { logWithExactZero } from '../math/log-zero';
@@ -46,6 +47,11 @@ export class Bernoulli extends Distribution {
   /** P(X = 1) = sigmoid(logits), a new tensor of shape `batchShape`. */
   probs(): tf.Tensor {
     return tf.tidy(() => tf.sigmoid(this.logits));
+  }
+
+  /** This distribution with its parameters held constant for gradients. */
+  override detach(): Bernoulli {
+    return new Bernoulli({ logits: stopGradient(this.logits) }, { validateArgs: false });
   }
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {

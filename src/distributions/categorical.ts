@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from '../math/stop-gradient';
 import { toFloat } from '../math/to-float';
 import { NotImplementedError, ShapeError } from '../errors';
 import { unaryCustomGradient } from '../math/custom-gradient';
@@ -86,6 +87,11 @@ export class Categorical extends Distribution {
   /** Probabilities (softmax over the last axis), shape `[...batchShape, K]`. */
   probs(): tf.Tensor {
     return tf.tidy(() => tf.exp(logSoftmax(this.logits)));
+  }
+
+  /** This distribution with its parameters held constant for gradients. */
+  override detach(): Categorical {
+    return new Categorical({ logits: stopGradient(this.logits) }, { validateArgs: false });
   }
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {

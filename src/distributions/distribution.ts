@@ -163,6 +163,15 @@ export abstract class Distribution {
     return tf.tidy(() => tf.sqrt(this.variance()));
   }
 
+  /**
+   * The same distribution with its parameters held constant for gradients
+   * (torch's `detach`): values equal, gradients zero. The STL and DReG
+   * estimators evaluate log q with it. Subclasses with parameters override it.
+   */
+  detach(): Distribution {
+    throw new NotImplementedError(`${this.name}.detach`, `${this.name} does not implement detach(), which the STL and DReG gradient estimators need`);
+  }
+
   /** Frees the tensors this distribution made from numbers or arrays. */
   dispose(): void {
     tf.dispose(this.owned.splice(0));

@@ -53,6 +53,11 @@ export class Independent extends Distribution {
     return this.base.hasRsample;
   }
 
+  /** This distribution with its parameters held constant for gradients. */
+  override detach(): Independent {
+    return new Independent(this.base.detach(), this.reinterpretedBatchNdims);
+  }
+
   protected sampleN(n: number, seed: Seed): tf.Tensor {
     return this.base.hasRsample ? this.base.rsample(n, { seed }) : this.base.sample(n, { seed });
   }

@@ -81,6 +81,11 @@ export class MixtureSameFamily extends Distribution {
     });
   }
 
+  /** This distribution with its parameters held constant for gradients. */
+  override detach(): MixtureSameFamily {
+    return new MixtureSameFamily({ mixture: this.mixture.detach(), components: this.components.detach() }, { validateArgs: false });
+  }
+
   protected sampleN(n: number, seed: Seed): tf.Tensor {
     const [forMixture, forComponents] = splitSeed(seed, 2) as [Seed, Seed];
     const chosen = this.mixture.sample(n, { seed: forMixture }); // [n, ...B], float32 indices

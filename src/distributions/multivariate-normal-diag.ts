@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from '../math/stop-gradient';
 import { ShapeError } from '../errors';
 import { matrixDiag } from '../math/matrix-diag';
 import { sum } from '../math/sum';
@@ -52,6 +53,11 @@ export class MultivariateNormalDiag extends Distribution {
 
   override get hasRsample(): boolean {
     return true;
+  }
+
+  /** This distribution with its parameters held constant for gradients. */
+  override detach(): MultivariateNormalDiag {
+    return new MultivariateNormalDiag({ loc: stopGradient(this.loc), scaleDiag: stopGradient(this.scaleDiag) }, { validateArgs: false });
   }
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from '../math/stop-gradient';
 import { toFloat } from '../math/to-float';
 import { describeError, formatValue, NonFiniteError, ShapeError, ValidationError } from '../errors';
 import { cholesky } from '../math/cholesky';
@@ -104,6 +105,11 @@ export class MultivariateNormalTriL extends Distribution {
 
   private get d(): number {
     return this.eventShape[0] as number;
+  }
+
+  /** This distribution with its parameters held constant for gradients. */
+  override detach(): MultivariateNormalTriL {
+    return new MultivariateNormalTriL({ loc: stopGradient(this.loc), scaleTril: stopGradient(this.scaleTril) }, { validateArgs: false });
   }
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from '../math/stop-gradient';
 import { randomNormal } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
@@ -43,6 +44,11 @@ export class Normal extends Distribution {
 
   override get hasRsample(): boolean {
     return true;
+  }
+
+  /** This distribution with its parameters held constant for gradients. */
+  override detach(): Normal {
+    return new Normal({ loc: stopGradient(this.loc), scale: stopGradient(this.scale) }, { validateArgs: false });
   }
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {

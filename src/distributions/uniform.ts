@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from '../math/stop-gradient';
 import { randomUniform } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints, type Constraint } from './constraints';
@@ -46,6 +47,11 @@ export class Uniform extends Distribution {
 
   override get hasRsample(): boolean {
     return true;
+  }
+
+  /** This distribution with its parameters held constant for gradients. */
+  override detach(): Uniform {
+    return new Uniform({ low: stopGradient(this.low), high: stopGradient(this.high) }, { validateArgs: false });
   }
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {

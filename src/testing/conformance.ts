@@ -52,6 +52,7 @@ export interface ConformanceOptions {
  * - `normalisation`: `prob` integrates (Simpson's rule, 4001 points; tolerance 2e-3) or sums (tolerance 1e-5) to 1;
  * - `logProb finite on samples`;
  * - `rsample gradients finite` (where `hasRsample`);
+ * - `detach keeps values and stops gradients` (where `detach` is implemented);
  * - `kl(p, p) = 0`, `kl(p, q) >= 0` and `closed-form kl agrees with klMonteCarlo` within 6 standard errors (where a KL is registered).
  *
  * @example
@@ -184,6 +185,24 @@ export function conformanceChecks(family: DistributionFamily, options: Conforman
       if (!all.flat().every(Number.isFinite)) throw fail('rsample gradients', 'a gradient is not finite');
     }),
 
+    'detach keeps values and stops gradients': run(async (p, _q, variables) => {
+      let detached: Distribution;
+      try {
+        detached = p.detach();
+      } catch (e) {
+        if (e instanceof NotImplementedError) return;
+        throw e;
+      }
+      const x = p.sample(8, { seed: seed + 6 });
+      const [same, original] = await Promise.all([read(detached.logProb(x)), read(p.logProb(x))]);
+      const vanish = await gradientsVanish(() => tf.sum(detached.logProb(x)) as tf.Scalar, variables);
+      x.dispose();
+      if (!same.every((v, i) => Object.is(v, original[i]))) throw fail('detach', 'logProb changed');
+      if (!vanish) {
+        throw fail('detach', 'a gradient flows through the detached parameters');
+      }
+    }),
+
     'kl(p, p) = 0': run(async (p) => {
       const values = await klOrSkip(() => kl(p, p));
       const bad = values?.findIndex((v) => !(Math.abs(v) <= 1e-5)) ?? -1;
@@ -220,6 +239,20 @@ export function conformanceChecks(family: DistributionFamily, options: Conforman
 
 function toVariables(values: ParameterValues): Record<string, tf.Variable> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, tf.tidy(() => tf.variable(tf.tensor(v, undefined, 'float32')))]));
+}
+
+/** Whether the gradient of `f` with respect to `variables` is zero (or not connected at all). */
+async function gradientsVanish(f: () => tf.Scalar, variables: tf.Variable[]): Promise<boolean> {
+  let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  try {
+    result = tf.variableGrads(f, variables);
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('Cannot find a connection')) return true;
+    throw e;
+  }
+  result.value.dispose();
+  const all = await Promise.all(Object.values(result.grads).map(read));
+  return all.flat().every((g) => g === 0);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

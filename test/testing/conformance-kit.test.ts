@@ -15,6 +15,11 @@ class UnnormalisedDensity extends Normal {
     return tf.tidy(() => tf.add(super.logProb(value), 0.05));
   }
 }
+class LeakyDetach extends Normal {
+  override detach(): Normal {
+    return this;
+  }
+}
 class WrongSampleShape extends Normal {
   override sample(): tf.Tensor {
     return tf.zeros([1]);
@@ -49,6 +54,11 @@ describe('conformance kit', () => {
     const checks = conformanceChecks(family('Unnormalised', ({ loc, scale }) => new UnnormalisedDensity({ loc: loc!, scale: scale! })), { numRuns: 3 });
     await expect(checks.normalisation!()).rejects.toThrow(/prob integrates to 1/);
     await expect(checks['closed-form kl agrees with klMonteCarlo']!()).resolves.toBeUndefined(); // a shift cancels in log p - log q
+  });
+
+  it('catches a detach that lets gradients through', async () => {
+    const checks = conformanceChecks(family('LeakyDetach', ({ loc, scale }) => new LeakyDetach({ loc: loc!, scale: scale! })), { numRuns: 1 });
+    await expect(checks['detach keeps values and stops gradients']!()).rejects.toThrow(/gradient flows through the detached parameters/);
   });
 
   it('catches a wrong sample shape', async () => {

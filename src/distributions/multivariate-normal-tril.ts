@@ -3,6 +3,7 @@ import { stopGradient } from '../math/stop-gradient';
 import { toFloat } from '../math/to-float';
 import { describeError, formatValue, NonFiniteError, ShapeError, ValidationError } from '../errors';
 import { cholesky } from '../math/cholesky';
+import { gather } from '../math/gather';
 import { matrixDiagPart } from '../math/matrix-diag-part';
 import { matrixTranspose } from '../math/matrix-transpose';
 import { sum } from '../math/sum';
@@ -37,16 +38,9 @@ const lowerCholeskyIfSquare: Constraint = {
   },
 };
 
-/**
- * The entries `indices` of `x` along `axis`, in that order: slices and a concatenation, exact and
- * differentiable on every backend (latent's `gather` needs an axis of at least 2 on wasm).
- */
+/** The entries `indices` of `x` along `axis`, in that order (differentiable on every backend). */
 function take(x: tf.Tensor, indices: readonly number[], axis: number): tf.Tensor {
-  const size = x.shape.map((d, k) => (k === axis ? 1 : d));
-  return tf.concat(
-    indices.map((i) => tf.slice(x, x.shape.map((_, k) => (k === axis ? i : 0)), size)),
-    axis,
-  );
+  return gather(x, tf.tensor1d([...indices], 'int32'), axis);
 }
 
 /**

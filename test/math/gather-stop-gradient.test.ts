@@ -19,6 +19,11 @@ describeEachBackend('gather', () => {
     expect(await values(g)).toEqual([11, 0, 100, 0, 11, 0, 100, 0]);
   });
 
+  it('differentiates along an axis of size 1 (wasm: oneHot rejects a depth of 1)', async () => {
+    const g = tf.grad((x: tf.Tensor) => tf.sum(gather(x, tf.tensor1d([0, 0], 'int32'), 1)))(tf.ones([3, 1]));
+    expect(await values(g)).toEqual([2, 2, 2]);
+  });
+
   it('leaks no tensors', async () => {
     const idx = tf.tensor1d([0, 2], 'int32');
     const x = tf.ones([3, 2]);

@@ -4,10 +4,17 @@
  * script does it).
  */
 import { setBackend } from '../dist/index.js';
+import { gradientVariance } from './gradient-variance.mjs';
+import { iwaeCost } from './iwae-cost.mjs';
 import { logDensity } from './log-density.mjs';
 import { logProb } from './log-prob.mjs';
 
-const WORKLOADS = { 'log-density': logDensity, 'log-prob': logProb };
+const WORKLOADS = {
+  'log-density': logDensity,
+  'log-prob': logProb,
+  'iwae-cost': iwaeCost,
+  'gradient-variance': gradientVariance,
+};
 
 const backends = ['cpu', 'wasm'];
 try {

@@ -10,6 +10,7 @@ import './register-gradients';
 
 export * from './backend/index';
 export * from './distributions/index';
+export * from './estimators/index';
 export { BackendUnavailableError, LatentError, NonFiniteError, NotImplementedError, ShapeError, ValidationError } from './errors';
 export * from './math/index';
 export * from './random/index';

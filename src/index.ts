@@ -11,6 +11,7 @@ import './register-gradients';
 export * from './backend/index';
 export * from './distributions/index';
 export * from './estimators/index';
+export * from './inference/index';
 export { BackendUnavailableError, LatentError, NonFiniteError, NotImplementedError, ShapeError, ValidationError } from './errors';
 export * from './math/index';
 export * from './random/index';

@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { LatentError, ValidationError } from '../errors';
+
+/** What an E-step returns: the log-likelihood of the current parameters and the posterior statistics. */
+export interface EStepResult<Posterior> {
+  /** log p(X | θ) (or its mean per point) under the parameters the E-step was given. */
+  logLikelihood: number;
+  /** The posterior quantities the M-step needs (e.g. responsibilities); freed after the M-step. */
+  posterior: Posterior;
+}
+
+/** Progress reported after every iteration of {@link expectationMaximization}. */
+export interface EMIteration {
+  /** 1-based. */
+  iteration: number;
+  /** The log-likelihood computed by this iteration's E-step. */
+  logLikelihood: number;
+  /** The increase over the previous iteration (Infinity at the first). */
+  change: number;
+}
+
+/** Options of {@link expectationMaximization}. */
+export interface EMOptions<State extends tf.TensorContainer, Posterior extends tf.TensorContainer> {
+  /** The initial parameters. */
+  init: State;
+  /** Posterior over the latents given the parameters, and the log-likelihood. */
+  eStep: (state: State) => EStepResult<Posterior> | Promise<EStepResult<Posterior>>;
+  /** New parameters maximising the expected complete log-likelihood. */
+  mStep: (state: State, posterior: Posterior) => State | Promise<State>;
+  /** At most this many iterations (default 100). */
+  maxIter?: number;
+  /** Stop when the log-likelihood changes by less than this (default 1e-3, scikit-learn's). */
+  tol?: number;
+  /**
+   * A decrease larger than `decreaseTolerance · max(1, |logLikelihood|)` is
+   * an error: EM never decreases the likelihood (default 1e-5, float32 error).
+   */
+  decreaseTolerance?: number;
+  /** Called after every iteration. */
+  onIteration?: (progress: EMIteration) => void;
+  /** Stops the loop between iterations; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** The outcome of {@link expectationMaximization}. */
+export interface EMResult<State> {
+  /** The parameters after the last M-step (the caller owns their tensors). */
+  state: State;
+  /** The log-likelihood of every iteration, non-decreasing. */
+  logLikelihoods: number[];
+  /** Whether the change fell below `tol` before `maxIter`. */
+  converged: boolean;
+  /** Iterations run. */
+  iterations: number;
+}
+
+/**
+ * EM failed: the log-likelihood decreased (a bug in an E- or M-step) or
+ * became non-finite. `state` holds the last parameters before the failure
+ * (the caller owns their tensors).
+ *
+ * @example
+ * ```ts
+ * try { await expectationMaximization(options); } catch (e) { if (e instanceof EMError) use(e.state); }
+ * ```
+ */
+export class EMError<State = unknown> extends LatentError {
+  /** The parameters of the last good iteration. */
+  readonly state: State;
+  constructor(message: string, state: State) {
+    super(message);
+    this.state = state;
+  }
+}
+
+/**
+ * The generic expectation-maximisation loop: alternate an E-step (the
+ * posterior over the latents given the parameters) and an M-step (the
+ * parameters maximising the expected complete log-likelihood) until the
+ * log-likelihood changes by less than `tol`. Async: it yields to the event
+ * loop between iterations, reports progress, honours an AbortSignal, and
+ * refuses a decreasing log-likelihood. Tensors of replaced states and of
+ * posteriors are freed; the final state belongs to the caller.
+ *
+ * @example
+ * ```ts
+ * const { state, logLikelihoods } = await expectationMaximization({
+ *   init: { means: tf.tensor([-1, 1]) },
+ *   eStep: (s) => ({ logLikelihood: meanLogLikelihood(s), posterior: responsibilities(s) }),
+ *   mStep: (s, r) => ({ means: weightedMeans(r) }),
+ *   tol: 1e-6,
+ * });
+ * ```
+ */
+export async function expectationMaximization<State extends tf.TensorContainer, Posterior extends tf.TensorContainer>(
+  options: EMOptions<State, Posterior>,
+): Promise<EMResult<State>> {
+  const { eStep, mStep, maxIter = 100, tol = 1e-3, decreaseTolerance = 1e-5, onIteration, signal } = options;
+  const where = 'expectationMaximization';
+  if (!Number.isInteger(maxIter) || maxIter < 1) throw new ValidationError(where, 'maxIter', 'be a positive integer', maxIter);
+  if (!(tol >= 0)) throw new ValidationError(where, 'tol', 'be non-negative', tol);
+  let state = options.init;
+  const logLikelihoods: number[] = [];
+  let converged = false;
+  for (let iteration = 1; iteration <= maxIter; iteration++) {
+    signal?.throwIfAborted();
+    const { logLikelihood, posterior } = await eStep(state);
+    const previous = logLikelihoods[logLikelihoods.length - 1] ?? -Infinity;
+    if (!Number.isFinite(logLikelihood)) {
+      tf.dispose(posterior);
+      throw new EMError(`${where}: the log-likelihood is ${logLikelihood} at iteration ${iteration}`, state);
+    }
+    if (logLikelihood < previous - decreaseTolerance * Math.max(1, Math.abs(previous))) {
+      tf.dispose(posterior);
+      throw new EMError(`${where}: the log-likelihood decreased from ${previous} to ${logLikelihood} at iteration ${iteration}; EM never decreases it, so an E- or M-step is wrong`, state);
+    }
+    logLikelihoods.push(logLikelihood);
+    const next = await mStep(state, posterior);
+    disposeReplaced(state, next);
+    tf.dispose(posterior);
+    state = next;
+    const change = logLikelihood - previous;
+    onIteration?.({ iteration, logLikelihood, change });
+    if (Math.abs(change) < tol) {
+      converged = true;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return { state, logLikelihoods, converged, iterations: logLikelihoods.length };
+}
+
+/** Frees the tensors of `old` that `next` does not reuse. */
+function disposeReplaced(old: tf.TensorContainer, next: tf.TensorContainer): void {
+  const kept = new Set(tensorsIn(next));
+  tf.dispose(tensorsIn(old).filter((t) => !kept.has(t)));
+}
+
+function tensorsIn(container: tf.TensorContainer, out: tf.Tensor[] = []): tf.Tensor[] {
+  if (container instanceof tf.Tensor) out.push(container);
+  else if (Array.isArray(container)) for (const c of container) tensorsIn(c as tf.TensorContainer, out);
+  else if (container !== null && typeof container === 'object' && !ArrayBuffer.isView(container)) {
+    for (const c of Object.values(container)) tensorsIn(c as tf.TensorContainer, out);
+  }
+  return out;
+}

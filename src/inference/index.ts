@@ -1,0 +1,8 @@
+export {
+  EMError,
+  expectationMaximization,
+  type EMIteration,
+  type EMOptions,
+  type EMResult,
+  type EStepResult,
+} from './expectation-maximization';

@@ -4,6 +4,7 @@
  * script does it).
  */
 import { setBackend } from '../dist/index.js';
+import { gmm } from './gmm.mjs';
 import { gradientVariance } from './gradient-variance.mjs';
 import { iwaeCost } from './iwae-cost.mjs';
 import { logDensity } from './log-density.mjs';
@@ -14,6 +15,7 @@ const WORKLOADS = {
   'log-prob': logProb,
   'iwae-cost': iwaeCost,
   'gradient-variance': gradientVariance,
+  gmm,
 };
 
 const backends = ['cpu', 'wasm'];

@@ -56,8 +56,8 @@ export interface EMResult<State> {
 
 /**
  * EM failed: the log-likelihood decreased (a bug in an E- or M-step) or
- * became non-finite. `state` holds the last parameters before the failure
- * (the caller owns their tensors).
+ * became non-finite. `state` holds the last good parameters, those whose
+ * E-step passed before the failing M-step (the caller owns their tensors).
  *
  * @example
  * ```ts
@@ -79,8 +79,10 @@ export class EMError<State = unknown> extends LatentError {
  * parameters maximising the expected complete log-likelihood) until the
  * log-likelihood changes by less than `tol`. Async: it yields to the event
  * loop between iterations, reports progress, honours an AbortSignal, and
- * refuses a decreasing log-likelihood. Tensors of replaced states and of
- * posteriors are freed; the final state belongs to the caller.
+ * refuses a decreasing log-likelihood. The loop takes ownership of `init`:
+ * tensors of replaced states and of posteriors are freed (those of the
+ * current state too when the signal aborts); the final state, or the
+ * `EMError`'s last good state, belongs to the caller.
  *
  * @example
  * ```ts
@@ -100,26 +102,36 @@ export async function expectationMaximization<State extends tf.TensorContainer, 
   if (!Number.isInteger(maxIter) || maxIter < 1) throw new ValidationError(where, 'maxIter', 'be a positive integer', maxIter);
   if (!(tol >= 0)) throw new ValidationError(where, 'tol', 'be non-negative', tol);
   let state = options.init;
+  // The state before the last M-step, kept until the new state's E-step passes, so a failure can hand it back.
+  let previous: State | undefined;
   const logLikelihoods: number[] = [];
   let converged = false;
   for (let iteration = 1; iteration <= maxIter; iteration++) {
-    signal?.throwIfAborted();
+    if (signal?.aborted) {
+      if (previous !== undefined) disposeReplaced(previous, state);
+      tf.dispose(tensorsIn(state));
+      signal.throwIfAborted();
+    }
     const { logLikelihood, posterior } = await eStep(state);
-    const previous = logLikelihoods[logLikelihoods.length - 1] ?? -Infinity;
-    if (!Number.isFinite(logLikelihood)) {
+    const last = logLikelihoods[logLikelihoods.length - 1] ?? -Infinity;
+    const failure = !Number.isFinite(logLikelihood)
+      ? `the log-likelihood is ${logLikelihood} at iteration ${iteration}`
+      : logLikelihood < last - decreaseTolerance * Math.max(1, Math.abs(last))
+        ? `the log-likelihood decreased from ${last} to ${logLikelihood} at iteration ${iteration}; EM never decreases it, so an E- or M-step is wrong`
+        : undefined;
+    if (failure !== undefined) {
       tf.dispose(posterior);
-      throw new EMError(`${where}: the log-likelihood is ${logLikelihood} at iteration ${iteration}`, state);
+      const good = previous ?? state;
+      if (previous !== undefined) disposeReplaced(state, previous);
+      throw new EMError(`${where}: ${failure}`, good);
     }
-    if (logLikelihood < previous - decreaseTolerance * Math.max(1, Math.abs(previous))) {
-      tf.dispose(posterior);
-      throw new EMError(`${where}: the log-likelihood decreased from ${previous} to ${logLikelihood} at iteration ${iteration}; EM never decreases it, so an E- or M-step is wrong`, state);
-    }
+    if (previous !== undefined) disposeReplaced(previous, state);
     logLikelihoods.push(logLikelihood);
     const next = await mStep(state, posterior);
-    disposeReplaced(state, next);
     tf.dispose(posterior);
+    previous = state;
     state = next;
-    const change = logLikelihood - previous;
+    const change = logLikelihood - last;
     onIteration?.({ iteration, logLikelihood, change });
     if (Math.abs(change) < tol) {
       converged = true;
@@ -127,6 +139,7 @@ export async function expectationMaximization<State extends tf.TensorContainer, 
     }
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
+  if (previous !== undefined) disposeReplaced(previous, state);
   return { state, logLikelihoods, converged, iterations: logLikelihoods.length };
 }
 

@@ -1,0 +1,45 @@
+/**
+ * `node examples/iris.mjs` (after `npm run build`): fits a Gaussian mixture to
+ * the four iris measurements (Fisher 1936; examples/data/iris/ATTRIBUTION.md),
+ * prints the clusters against the true species, then the BIC for K = 1..6.
+ */
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { GaussianMixture, initBackend } from '../dist/index.js';
+
+// `node examples/iris.mjs cpu` picks a backend; the default is the first that works here.
+const { backend } = await initBackend(process.argv[2] ? { prefer: [process.argv[2]] } : {});
+console.log(`iris — backend: ${backend}`);
+
+// Header: rows, features, class names; then 4 measurements (cm) and the class index per row.
+const [header, ...lines] = readFileSync(new URL('./data/iris/iris.csv', import.meta.url), 'utf8').trim().split('\n');
+const species = header.split(',').slice(2);
+const rows = lines.map((line) => line.split(',').map(Number));
+const X = tf.tensor(rows.map((r) => r.slice(0, 4)));
+const truth = rows.map((r) => r[4]);
+
+// Clusters against species, K = 3, full covariances.
+const gmm = new GaussianMixture({ nComponents: 3, covarianceType: 'full', seed: 0, nInit: 5 });
+await gmm.fit(X);
+const labels = Array.from(await gmm.predict(X).data());
+const table = [0, 1, 2].map((k) => species.map((_, s) => labels.filter((l, i) => l === k && truth[i] === s).length));
+const width = Math.max(...species.map((s) => s.length)) + 2;
+console.log(`\nclusters (rows) against species (columns), K = 3, ${gmm.nIter} EM iterations, converged: ${gmm.converged}`);
+console.log(`${'cluster'.padEnd(9)}${species.map((s) => s.padStart(width)).join('')}`);
+table.forEach((row, k) => console.log(`${String(k).padEnd(9)}${row.map((c) => String(c).padStart(width)).join('')}`));
+const weights = Array.from(await gmm.weights.data());
+console.log(`weights: ${weights.map((w) => w.toFixed(3)).join(', ')}`);
+
+// BIC for K = 1..6: the lowest is the preferred number of components.
+const bics = [];
+for (let k = 1; k <= 6; k++) {
+  const model = new GaussianMixture({ nComponents: k, covarianceType: 'full', seed: 0, nInit: 5 });
+  await model.fit(X);
+  bics.push(await model.bic(X));
+  model.dispose?.();
+}
+const lowest = bics.indexOf(Math.min(...bics));
+console.log('\n K        BIC');
+bics.forEach((b, i) => console.log(`${String(i + 1).padStart(2)} ${b.toFixed(2).padStart(10)}${i === lowest ? '  ← lowest' : ''}`));
+gmm.dispose?.();
+X.dispose();

@@ -31,7 +31,14 @@ export interface BernoulliMixtureOptions {
    * [0.25, 0.75], equal weights. Or explicit `{ weights: [K], probs: [K, D] }`
    * (then `nInit` runs the same start, so leave it at 1).
    */
-  init?: 'random' | { weights: tf.Tensor | number[]; probs: tf.Tensor | number[][] };
+  init?:
+    | 'random'
+    | {
+        /** Mixture weights, shape [K]. */
+        weights: tf.Tensor | number[];
+        /** Pixel probabilities per component, shape [K, D]. */
+        probs: tf.Tensor | number[][];
+      };
   /**
    * Beta-prior pseudo-count (default 0): the M-step takes the MAP estimate
    * under a Beta(1 + α, 1 + α) prior on every pixel probability,
@@ -116,11 +123,17 @@ const COUNT_FLOOR = 10 * 1.1920929e-7;
 export class BernoulliMixture {
   /** K. */
   readonly nComponents: number;
+  /** Convergence threshold on the change of the mean log-likelihood (as given). */
   readonly tol: number;
+  /** Most EM iterations per initialisation (as given). */
   readonly maxIter: number;
+  /** Initialisations tried; the best lower bound is kept (as given). */
   readonly nInit: number;
+  /** Beta-prior pseudo-count on each pixel probability (as given). */
   readonly alpha: number;
+  /** The seed of the random initialisation, if given. */
   readonly seed: Seed | undefined;
+  /** The initialisation (as given). */
   readonly init: BernoulliMixtureOptions['init'];
   private fitted: Fitted | undefined;
 

@@ -36,10 +36,22 @@ export type { CovarianceType } from './gaussian-mixture-steps';
  * points assigned to their nearest mean.
  */
 export interface GaussianMixtureInit {
+  /** Mixture weights, shape [K]. */
   weights: TensorInput;
+  /** Component means, shape [K, D]. */
   means: TensorInput;
+  /** Precision matrices (inverse covariances), in the covariance type's shape; or give `covariances`. */
   precisions?: TensorInput;
+  /** Covariances, in the covariance type's shape; or give `precisions`. */
   covariances?: TensorInput;
+}
+
+/** What {@link GaussianMixture.sample} returns. */
+export interface GaussianMixtureSample {
+  /** The draws, shape [n, D]. */
+  X: tf.Tensor;
+  /** The component of each draw, int32, shape [n]. */
+  labels: tf.Tensor;
 }
 
 /** Options of {@link GaussianMixture}, scikit-learn's names in camelCase. */
@@ -121,14 +133,23 @@ const NAME = 'GaussianMixture';
  * ```
  */
 export class GaussianMixture {
+  /** Number of mixture components K (as given). */
   readonly nComponents: number;
+  /** Covariance structure: 'full', 'diag', 'spherical' or 'tied' (as given). */
   readonly covarianceType: CovarianceType;
+  /** Convergence threshold on the change of the lower bound (as given). */
   readonly tol: number;
+  /** Most EM iterations per initialisation (as given). */
   readonly maxIter: number;
+  /** Added to the diagonal of every covariance (as given). */
   readonly regCovar: number;
+  /** The initialisation (as given). */
   readonly init: 'kmeans++' | 'random' | GaussianMixtureInit;
+  /** Initialisations tried; the best lower bound is kept (as given). */
   readonly nInit: number;
+  /** The seed of the initialisation, if given. */
   readonly seed: Seed | undefined;
+  /** Whether fit starts from the previous fit (as given). */
   readonly warmStart: boolean;
   private readonly onIteration: ((progress: EMIteration) => void) | undefined;
   private fitted: Fitted | undefined;
@@ -323,7 +344,7 @@ export class GaussianMixture {
    * const { X, labels } = gmm.sample(1000, { seed: 7 });
    * ```
    */
-  sample(n: number, { seed }: { seed?: Seed } = {}): { X: tf.Tensor; labels: tf.Tensor } {
+  sample(n: number, { seed }: { seed?: Seed } = {}): GaussianMixtureSample {
     const fitted = this.state('sample');
     if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${NAME}.sample`, 'n', 'be a positive integer', n);
     const [labelSeed, noiseSeed] = splitSeed(seed ?? randomSeed(), 2) as [Seed, Seed];

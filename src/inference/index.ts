@@ -8,4 +8,4 @@ export {
 } from './expectation-maximization';
 export { BernoulliMixture, type BernoulliMixtureFitOptions, type BernoulliMixtureOptions, type BernoulliMixtureSample, type BernoulliReconstruction, type BinaryMatrix } from './bernoulli-mixture';
 export { ProbabilisticPCA, type ProbabilisticPCAOptions } from './probabilistic-pca';
-export { GaussianMixture, type CovarianceType, type GaussianMixtureFitOptions, type GaussianMixtureInit, type GaussianMixtureOptions } from './gaussian-mixture';
+export { GaussianMixture, type CovarianceType, type GaussianMixtureFitOptions, type GaussianMixtureInit, type GaussianMixtureOptions, type GaussianMixtureSample } from './gaussian-mixture';

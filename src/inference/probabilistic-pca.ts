@@ -76,10 +76,15 @@ type EMPosterior = { latentMean: tf.Tensor; latentCov: tf.Tensor };
  * ```
  */
 export class ProbabilisticPCA {
+  /** Dimension q of the latent space (as given). */
   readonly latentDim: number;
+  /** How the fit is computed: 'closed-form' or 'em' (as given). */
   readonly method: 'closed-form' | 'em';
+  /** Most EM iterations (as given). */
   readonly maxIter: number;
+  /** EM convergence threshold (as given). */
   readonly tol: number;
+  /** The seed of the EM initialisation, if given. */
   readonly seed: Seed | undefined;
   private readonly onIteration: ((progress: EMIteration) => void) | undefined;
   private readonly signal: AbortSignal | undefined;

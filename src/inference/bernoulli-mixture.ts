@@ -10,6 +10,7 @@ import { toFloat } from '../math/to-float';
 import { randomUniform } from '../random/sampling';
 import { randomSeed, splitSeed, type Seed } from '../random/seed';
 import { EMError, expectationMaximization, type EMIteration } from './expectation-maximization';
+import { oneHotFloat } from './one-hot-float';
 
 /** A binary matrix [N, D]: a tensor or nested arrays of 0 and 1. */
 export type BinaryMatrix = tf.Tensor | number[][];
@@ -416,7 +417,7 @@ export class BernoulliMixture {
     const [forLabels, forPixels] = splitSeed(seed ?? randomSeed(), 2) as [Seed, Seed];
     return tf.tidy(() => {
       const labels = new Categorical({ logits: logWeights }, { validateArgs: false }).sample(n, { seed: forLabels }); // [n] float32
-      const oneHot = tf.where(tf.equal(tf.expandDims(labels, 1), tf.range(0, this.nComponents, 1, 'float32')), tf.ones([n, this.nComponents]), tf.zeros([n, this.nComponents]));
+      const oneHot = oneHotFloat(labels, this.nComponents);
       const p = tf.matMul(oneHot, probs); // [n, D]
       const u = randomUniform(p.shape, { seed: forPixels });
       return { X: tf.where(tf.less(u, p), tf.onesLike(u), tf.zerosLike(u)), labels: tf.cast(labels, 'int32') };

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { toFloat } from '../math/to-float';
 
 /**
- * One-hot float32 rows [N, K] of int32 labels [N], by comparison with
- * 0..K−1 (tf.oneHot with a float32 output gives wrong values on wasm).
+ * One-hot float32 rows [N, K] of labels [N] (int32 or float32 integers), by
+ * comparison with 0..K−1 (tf.oneHot with a float32 output gives wrong values
+ * on wasm) and `toFloat` (a bool-to-float cast misbehaves on webgpu).
  *
  * @example
  * ```ts
@@ -10,5 +12,5 @@ import * as tf from '@tensorflow/tfjs-core';
  * ```
  */
 export function oneHotFloat(labels: tf.Tensor, k: number): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.equal(tf.reshape(labels, [-1, 1]), tf.reshape(tf.range(0, k, 1, 'int32'), [1, k])), 'float32'));
+  return tf.tidy(() => toFloat(tf.equal(tf.reshape(labels, [-1, 1]), tf.reshape(tf.range(0, k, 1, labels.dtype === 'int32' ? 'int32' : 'float32'), [1, k]))));
 }

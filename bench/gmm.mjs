@@ -1,6 +1,6 @@
 /**
- * Workload: one EM iteration of GaussianMixture (D = 8, K = 8; full and
- * diagonal covariances; N = 10k and 100k, and 1M on wasm when it takes
+ * Workload: one EM iteration of GaussianMixture (D = 8, K = 8; full,
+ * diagonal and spherical covariances; N = 10k and 100k, and 1M on wasm when it takes
  * under ~10 s) on each backend, against scikit-learn on the same data in a
  * child process (bench/sklearn_gmm.py, one thread) when `/usr/bin/python3`
  * has sklearn. A fit runs a fixed number of iterations (tol 0) from an
@@ -63,6 +63,7 @@ function explicitInit(xs, type) {
   const precisions = {
     full: Array.from({ length: K }, () => Array.from({ length: D }, (_, i) => Array.from({ length: D }, (_, j) => (i === j ? 1 : 0)))),
     diag: Array.from({ length: K }, () => new Array(D).fill(1)),
+    spherical: new Array(K).fill(1),
   }[type];
   return {
     weights: new Array(K).fill(1 / K),
@@ -90,7 +91,7 @@ export async function gmm({ backends, sizes = [1e4, 1e5, 1e6] }) {
   const dir = mkdtempSync(join(tmpdir(), 'latent-gmm-'));
   const perPoint = {}; // `${type} ${backend}` -> rows of ms per 100k points
   try {
-    for (const type of ['full', 'diag']) {
+    for (const type of ['full', 'diag', 'spherical']) {
       let wasmAt100k;
       for (const n of sizes) {
         const xs = blobs(n);

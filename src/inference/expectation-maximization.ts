@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LatentError, ValidationError } from '../errors';
+import { yieldToEventLoop } from './yield-to-event-loop';
 
 /** What an E-step returns: the log-likelihood of the current parameters and the posterior statistics. */
 export interface EStepResult<Posterior> {
@@ -137,7 +138,7 @@ export async function expectationMaximization<State extends tf.TensorContainer, 
       converged = true;
       break;
     }
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await yieldToEventLoop();
   }
   if (previous !== undefined) disposeReplaced(previous, state);
   return { state, logLikelihoods, converged, iterations: logLikelihoods.length };

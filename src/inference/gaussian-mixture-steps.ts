@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cholesky } from '../math/cholesky';
-import { logSumExp } from '../math/log-sum-exp';
 import { matrixDiagPart } from '../math/matrix-diag-part';
 import { matrixTranspose } from '../math/matrix-transpose';
 import { sum } from '../math/sum';
 import { triangularSolve } from '../math/triangular-solve';
+import { toFloat } from '../math/to-float';
+import { precisionCholeskyOnHost } from './gaussian-mixture-host-cholesky';
+import { normalizeLogWeights } from './gaussian-mixture-normalize';
+import { spreadRow } from './gaussian-mixture-spread';
 
 /** The covariance structures of {@link GaussianMixture}, as in scikit-learn. */
 export type CovarianceType = 'full' | 'diag' | 'spherical' | 'tied';
@@ -30,10 +33,15 @@ export interface GaussianMixtureParameters {
 }
 
 /**
- * Per-fit constants of the data (already centred): `design` holds the
- * columns whose responsibility-weighted sums make an M-step in one matMul —
- * [1, X, X⊗X] (full), [1, X] (tied), [1, X, X²] (diag, spherical) — and
- * `scatter` is XᵀX for tied covariances.
+ * Per-fit constants of the data (already centred): `design` [N, 1 + D] =
+ * [1, X] (full, tied) or [N, 1 + 2D] = [1, X, X²] (diag, spherical), whose
+ * product with a small matrix gives every component's log-density in one
+ * matMul; `statistics` holds the columns whose responsibility-weighted sums
+ * make an M-step in one matMul — [1, X, X⊗X] (full), [1, X] (tied),
+ * [1, X, X²] (diag, spherical: the same tensor as `design`) — and `scatter`
+ * is XᵀX for tied covariances. Both stay the right-hand operand of their
+ * matMuls: wasm caches the packed form of that operand per tensor, so a
+ * fresh [N, ·] one would be repacked every iteration.
  *
  * @example
  * ```ts
@@ -43,6 +51,7 @@ export interface GaussianMixtureParameters {
 export interface PreparedData {
   x: tf.Tensor;
   design: tf.Tensor;
+  statistics?: tf.Tensor;
   scatter?: tf.Tensor;
 }
 
@@ -51,8 +60,9 @@ const LOG_2PI = Math.log(2 * Math.PI);
 const NK_FLOOR = 10 * 2.220446049250313e-16;
 
 /**
- * The per-fit design matrix of {@link PreparedData} (the caller owns the tensors;
- * `x` is copied). With `forMStep` false, only what an E-step reads.
+ * The per-fit design matrices of {@link PreparedData} (the caller owns the
+ * tensors; `x` is copied). With `forMStep` false, only what an E-step reads.
+ * Built row-wise and transposed once: a column-wise concat is ~4x slower on wasm.
  *
  * @example
  * ```ts
@@ -62,62 +72,67 @@ const NK_FLOOR = 10 * 2.220446049250313e-16;
 export function prepareData(x: tf.Tensor, type: CovarianceType, forMStep = true): PreparedData {
   return tf.tidy(() => {
     const [n, d] = x.shape as [number, number];
-    // An E-step alone reads the design only for diag and spherical covariances.
-    if (!forMStep && (type === 'full' || type === 'tied')) return { x: tf.clone(x), design: tf.clone(x) };
-    const ones = tf.ones([n, 1]);
-    if (type === 'tied') {
-      return { x: tf.clone(x), design: tf.concat([ones, x], 1), scatter: tf.matMul(tf.transpose(x), x) };
-    }
+    const xT = tf.transpose(x);
+    const ones = tf.ones([1, n]);
+    const rows = type === 'full' || type === 'tied' ? tf.concat([ones, xT], 0) : tf.concat([ones, xT, tf.square(xT)], 0);
+    const design = tf.transpose(rows);
+    if (!forMStep) return { x: tf.clone(x), design };
+    if (type === 'tied') return { x: tf.clone(x), design, statistics: design, scatter: tf.matMul(xT, x) };
     if (type === 'full') {
-      const outer = tf.reshape(tf.mul(tf.reshape(x, [n, d, 1]), tf.reshape(x, [n, 1, d])), [n, d * d]);
-      return { x: tf.clone(x), design: tf.concat([ones, x, outer], 1) };
+      const outer = tf.reshape(tf.mul(tf.reshape(xT, [d, 1, n]), tf.reshape(xT, [1, d, n])), [d * d, n]);
+      return { x: tf.clone(x), design, statistics: tf.transpose(tf.concat([rows, outer], 0)) };
     }
-    return { x: tf.clone(x), design: tf.concat([ones, x, tf.square(x)], 1) };
+    return { x: tf.clone(x), design, statistics: design };
   });
 }
 
 /**
- * log N(x_n; μ_k, Σ_k) for every point and component, [N, K], by one 2-D
- * matMul (scikit-learn's `_estimate_log_gaussian_prob`). `design` is the
- * {@link prepareData} matrix (only read for diag and spherical).
+ * log π_k + log N(x_n; μ_k, Σ_k) for every point and component, [N, K], by
+ * one 2-D matMul of the {@link prepareData} design (scikit-learn's
+ * `_estimate_weighted_log_prob`). For diag and spherical covariances every
+ * term — constants included — is folded into the [1 + 2D, K] right-hand side.
  *
  * @example
  * ```ts
- * const logProb = componentLogProb(data, params.means, params.precisionsCholesky, 'full');
+ * const weighted = weightedLogProb(data, params, 'full');
  * ```
  */
-export function componentLogProb(data: PreparedData, means: tf.Tensor, precisionsCholesky: tf.Tensor, type: CovarianceType): tf.Tensor {
+export function weightedLogProb(
+  data: PreparedData,
+  params: Pick<GaussianMixtureParameters, 'weights' | 'means' | 'precisionsCholesky'>,
+  type: CovarianceType,
+): tf.Tensor {
   return tf.tidy(() => {
+    const { weights, means, precisionsCholesky } = params;
     const [n, d] = data.x.shape as [number, number];
     const k = means.shape[0] as number;
-    let quadratic: tf.Tensor;
-    let logDet: tf.Tensor;
+    const logWeights = tf.reshape(tf.log(weights), [1, k]);
     if (type === 'full' || type === 'tied') {
       const p = type === 'tied' ? tf.tile(tf.reshape(precisionsCholesky, [1, d, d]), [k, 1, 1]) : precisionsCholesky;
-      // W[:, k·D + e] = P_k[:, e]: every component's whitening in one [D, K·D] matrix.
+      // W[:, k·D + e] = P_k[:, e]: every component's whitening in one [D, K·D] matrix, and −μ_kᵀP_k in the row of the ones.
       const w = tf.reshape(tf.transpose(p, [1, 0, 2]), [d, k * d]);
       const shift = tf.reshape(tf.matMul(tf.reshape(means, [k, 1, d]), p), [1, k * d]);
-      const y = tf.sub(tf.matMul(data.x, w), shift);
-      quadratic = tf.sum(tf.reshape(tf.square(y), [n, k, d]), 2);
-      logDet = tf.sum(tf.log(matrixDiagPart(p)), -1);
-    } else {
-      const c = type === 'spherical' ? tf.tile(tf.reshape(precisionsCholesky, [k, 1]), [1, d]) : precisionsCholesky;
-      const precisions = tf.square(c);
-      // ‖x − μ‖²_P = μᵀPμ − 2 xᵀPμ + (x²)ᵀ diag P: [1, x, x²] · B with B = [μᵀPμ; −2Pμ; diag P].
-      const b = tf.concat(
-        [tf.reshape(tf.sum(tf.mul(tf.square(means), precisions), 1), [1, k]), tf.transpose(tf.mul(tf.mul(means, precisions), -2)), tf.transpose(precisions)],
-        0,
-      );
-      quadratic = tf.matMul(data.design, b);
-      logDet = tf.sum(tf.log(c), 1);
+      const y = tf.matMul(data.design, tf.concat([tf.neg(shift), w], 0));
+      const quadratic = tf.sum(tf.reshape(tf.square(y), [n, k, d]), 2);
+      const logDet = tf.reshape(tf.sum(tf.log(matrixDiagPart(p)), -1), [1, k]);
+      const constant = tf.add(tf.add(logDet, logWeights), -0.5 * d * LOG_2PI);
+      return tf.add(tf.mul(quadratic, -0.5), spreadRow(constant, n));
     }
-    return tf.add(tf.mul(tf.add(quadratic, d * LOG_2PI), -0.5), tf.reshape(logDet, [1, k]));
+    const c = type === 'spherical' ? tf.tile(tf.reshape(precisionsCholesky, [k, 1]), [1, d]) : precisionsCholesky;
+    const precisions = tf.square(c);
+    const meanPrecision = tf.mul(means, precisions);
+    // −½‖x − μ‖²_P = −½μᵀPμ + xᵀPμ − ½(x²)ᵀ diag P: [1, x, x²] · B, the constants in B's first row.
+    const logDet = tf.sum(tf.log(c), 1);
+    const constant = tf.add(tf.add(tf.mul(tf.sum(tf.mul(meanPrecision, means), 1), -0.5), logDet), -0.5 * d * LOG_2PI);
+    const b = tf.concat([tf.add(tf.reshape(constant, [1, k]), logWeights), tf.transpose(meanPrecision), tf.mul(tf.transpose(precisions), -0.5)], 0);
+    return tf.matMul(data.design, b);
   });
 }
 
 /**
  * The E-step: responsibilities [N, K] (normalised in log space by a
- * log-sum-exp over the components) and the per-point log p(x_n) [N].
+ * log-sum-exp over the components, {@link normalizeLogWeights}) and the
+ * per-point log p(x_n) [N].
  *
  * @example
  * ```ts
@@ -130,10 +145,7 @@ export function eStepTensors(
   type: CovarianceType,
 ): { responsibilities: tf.Tensor; logProbNorm: tf.Tensor } {
   return tf.tidy(() => {
-    const k = params.weights.shape[0] as number;
-    const weighted = tf.add(componentLogProb(data, params.means, params.precisionsCholesky, type), tf.reshape(tf.log(params.weights), [1, k]));
-    const logProbNorm = logSumExp(weighted, 1, true);
-    return { responsibilities: tf.exp(tf.sub(weighted, logProbNorm)), logProbNorm: tf.reshape(logProbNorm, [-1]) };
+    return normalizeLogWeights(weightedLogProb(data, params, type));
   });
 }
 
@@ -155,7 +167,9 @@ const CANCELLATION_LIMIT = 200;
  * Cholesky factors. One [K, N] × [N, ·] matMul gathers every weighted sum;
  * when a component's covariance is small against its second moment (where
  * E[xxᵀ] − μμᵀ cancels in float32), the covariances are recomputed from
- * centred differences instead (reads one boolean).
+ * centred differences instead. Reads one boolean (diag, spherical), or the
+ * boolean with the covariances, whose Cholesky factors are computed on the
+ * host ({@link precisionCholeskyOnHost}; full, tied).
  *
  * @example
  * ```ts
@@ -164,28 +178,51 @@ const CANCELLATION_LIMIT = 200;
  */
 export async function mStep(data: PreparedData, responsibilities: tf.Tensor, type: CovarianceType, regCovar: number): Promise<GaussianMixtureParameters> {
   const { params, accurate } = mStepTensors(data, responsibilities, type, regCovar);
-  const ok = (await accurate.data())[0] === 1;
+  const { weights, means } = params;
+  let { covariances } = params;
+  const onHost = type === 'full' || type === 'tied';
+  let values: Float32Array | undefined;
+  let ok: boolean;
+  if (onHost) {
+    const packed = tf.tidy(() => tf.concat([tf.reshape(covariances, [-1]), tf.reshape(toFloat(accurate), [1])]));
+    const read = (await packed.data()) as Float32Array;
+    packed.dispose();
+    ok = read[read.length - 1] === 1;
+    values = read.subarray(0, read.length - 1);
+  } else ok = (await accurate.data())[0] === 1;
   accurate.dispose();
-  if (ok) return params;
-  const covariances = exactCovariances(data.x, responsibilities, params.means, type, regCovar);
-  tf.dispose([params.covariances, params.precisionsCholesky]);
-  return { weights: params.weights, means: params.means, covariances, precisionsCholesky: precisionCholeskyFromCovariances(covariances, type) };
+  if (!ok) {
+    const exact = exactCovariances(data.x, responsibilities, means, type, regCovar);
+    covariances.dispose();
+    covariances = exact;
+    if (onHost) values = (await exact.data()) as Float32Array;
+  }
+  if (!onHost) return { weights, means, covariances, precisionsCholesky: precisionCholeskyFromCovariances(covariances, type) };
+  const d = covariances.shape[covariances.rank - 1] as number;
+  const precisionsCholesky = tf.tensor(precisionCholeskyOnHost(values as Float32Array, covariances.size / (d * d), d), covariances.shape, 'float32');
+  return { weights, means, covariances, precisionsCholesky };
 }
 
 /**
- * The fast M-step of {@link mStep} and whether its covariances are accurate
- * (a boolean scalar: no cancellation beyond `CANCELLATION_LIMIT`).
+ * The fast M-step of {@link mStep} (weights, means, covariances) and whether
+ * its covariances are accurate (a boolean scalar: no cancellation beyond
+ * `CANCELLATION_LIMIT`).
  *
  * @example
  * ```ts
  * const { params, accurate } = mStepTensors(data, resp, 'full', 1e-6);
  * ```
  */
-export function mStepTensors(data: PreparedData, responsibilities: tf.Tensor, type: CovarianceType, regCovar: number): { params: GaussianMixtureParameters; accurate: tf.Tensor } {
+export function mStepTensors(
+  data: PreparedData,
+  responsibilities: tf.Tensor,
+  type: CovarianceType,
+  regCovar: number,
+): { params: Pick<GaussianMixtureParameters, 'weights' | 'means' | 'covariances'>; accurate: tf.Tensor } {
   return tf.tidy(() => {
     const d = data.x.shape[1] as number;
     const k = responsibilities.shape[1] as number;
-    const sums = tf.matMul(tf.transpose(responsibilities), data.design); // [K, 1 + ...]
+    const sums = tf.matMul(tf.transpose(responsibilities), data.statistics as tf.Tensor); // [K, 1 + ...]
     const nk = tf.add(tf.slice(sums, [0, 0], [k, 1]), NK_FLOOR); // [K, 1]
     const means = tf.div(tf.slice(sums, [0, 1], [k, d]), nk);
     let covariances: tf.Tensor;
@@ -212,7 +249,7 @@ export function mStepTensors(data: PreparedData, responsibilities: tf.Tensor, ty
     }
     const weights = tf.reshape(tf.div(nk, tf.sum(nk)), [k]);
     const accurate = tf.logicalAnd(tf.all(tf.greater(varianceDiag, 0)), tf.all(tf.lessEqual(secondDiag, tf.mul(varianceDiag, CANCELLATION_LIMIT))));
-    return { params: { weights, means, covariances, precisionsCholesky: precisionCholeskyFromCovariances(covariances, type) }, accurate };
+    return { params: { weights, means, covariances }, accurate };
   });
 }
 

@@ -9,6 +9,7 @@ import { gradientVariance } from './gradient-variance.mjs';
 import { iwaeCost } from './iwae-cost.mjs';
 import { logDensity } from './log-density.mjs';
 import { logProb } from './log-prob.mjs';
+import { vae } from './vae.mjs';
 
 const WORKLOADS = {
   'log-density': logDensity,
@@ -16,6 +17,7 @@ const WORKLOADS = {
   'iwae-cost': iwaeCost,
   'gradient-variance': gradientVariance,
   gmm,
+  vae,
 };
 
 const backends = ['cpu', 'wasm'];

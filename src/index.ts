@@ -14,4 +14,5 @@ export * from './estimators/index';
 export * from './inference/index';
 export { BackendUnavailableError, LatentError, NonFiniteError, NotImplementedError, ShapeError, ValidationError } from './errors';
 export * from './math/index';
+export * from './nn/index';
 export * from './random/index';

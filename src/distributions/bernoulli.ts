@@ -8,7 +8,7 @@ import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { logitsOrProbs, type LogitsOrProbs } from './logits-or-probs';
-import { broadcastShapes, expandTo } from './shapes';
+import { broadcastShapes, sumToShape } from './shapes';
 
 /** Parameters of {@link Bernoulli}: exactly one of `logits` and `probs`. */
 export type BernoulliParameters = LogitsOrProbs;
@@ -62,18 +62,16 @@ export class Bernoulli extends Distribution {
 
   /**
    * log P(X = x): −softplus(−logits) for x = 1 and −softplus(logits) for
-   * x = 0 (x · logits − softplus(logits) without its cancellations).
+   * x = 0 (x · logits − softplus(logits) without its cancellations), in one
+   * softplus of s · logits with s = 1 − 2x; −Infinity outside {0, 1}.
+   * Gradient in the logits: x − sigmoid(logits), written s′ · sigmoid(s · logits)
+   * so it stays relatively accurate where p saturates; 0 outside {0, 1}.
    */
   logProb(value: TensorInput): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkValue(value, constraints.boolean);
-      const shape = broadcastShapes('Bernoulli.logProb', x.shape, this.batchShape);
-      const xs = expandTo(x, shape);
-      // log-masses of 1 and 0 on the (small) logits, then broadcast to the values' shape.
-      // 0 − softplus rather than −softplus: a log-mass of +0, not −0, where p is 0 or 1.
-      const logP1 = expandTo(tf.sub(0, softplus(tf.neg(this.logits))), shape);
-      const logP0 = expandTo(tf.sub(0, softplus(this.logits)), shape);
-      return tf.where(tf.equal(xs, 1), logP1, tf.where(tf.equal(xs, 0), logP0, tf.fill(shape, -Infinity)));
+      broadcastShapes('Bernoulli.logProb', x.shape, this.batchShape);
+      return bernoulliLogProb(this.logits, x);
     });
   }
 
@@ -103,3 +101,30 @@ export class Bernoulli extends Distribution {
 function timesUnlessZero(w: tf.Tensor, v: tf.Tensor): tf.Tensor {
   return tf.mul(w, tf.where(tf.greater(w, 0), v, tf.zerosLike(v)));
 }
+
+/**
+ * log P(X = x) for logits and x, one op for the gradient tape: a VAE's
+ * likelihood runs it on every pixel, and on wasm each taped kernel costs a
+ * dispatch and a copy of its inputs. x gets a zero gradient.
+ */
+const bernoulliLogProb = tf.customGrad((...args) => {
+  const [logits, x, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const inSupport = tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1));
+  const s = tf.sub(1, tf.mul(2, x));
+  // Outside {0, 1} the sign is 1 (never 0 · ±Infinity = NaN with infinite logits) and −Infinity is added.
+  const z = tf.mul(tf.where(inSupport, s, tf.onesLike(s)), logits);
+  const outside = tf.where(inSupport, tf.zerosLike(x), tf.fill(x.shape, -Infinity));
+  // 0 − softplus rather than −softplus: a log-mass of +0, not −0, where p is 0 or 1.
+  const value = tf.add(tf.sub(0, softplus(z)), outside);
+  save([z, tf.where(inSupport, s, tf.zerosLike(s))]);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [zs, gradSign] = saved as [tf.Tensor, tf.Tensor];
+      // d/dl −softplus(s · l) = −s · sigmoid(s · l): sigmoid(−l) for x = 1, −sigmoid(l) for x = 0.
+      const dLogits = tf.mul(dy, tf.mul(tf.neg(gradSign), tf.sigmoid(zs)));
+      // Shapes only: tfjs frees the forward pass's tensors before the backward pass.
+      return [sumToShape(dLogits, logits.shape), tf.zeros(x.shape)];
+    },
+  };
+}) as (logits: tf.Tensor, x: tf.Tensor) => tf.Tensor;

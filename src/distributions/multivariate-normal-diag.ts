@@ -7,7 +7,7 @@ import { randomNormal } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { broadcastShapes, expandTo } from './shapes';
+import { broadcastShapes, expandTo, sumToShape } from './shapes';
 
 const LOG_TWO_PI = Math.log(2 * Math.PI);
 
@@ -67,12 +67,7 @@ export class MultivariateNormalDiag extends Distribution {
 
   /** −½‖(x − loc)/scaleDiag‖² − Σ log scaleDiag − (d/2) log 2π, shape `broadcast(value batch, batchShape)`. */
   logProb(value: TensorInput): tf.Tensor {
-    return tf.tidy(() => {
-      const z = tf.div(tf.sub(this.checkValue(value), this.loc), this.scaleDiag);
-      const d = this.eventShape[0] as number;
-      const logDet = sum(tf.log(expandTo(this.scaleDiag, [d])), -1);
-      return tf.sub(tf.mul(sum(tf.square(z), -1), -0.5), tf.add(logDet, 0.5 * d * LOG_TWO_PI));
-    });
+    return tf.tidy(() => mvnDiagLogProb(this.checkValue(value), this.loc, this.scaleDiag));
   }
 
   /** (d/2)(1 + log 2π) + Σ log scaleDiag. */
@@ -109,3 +104,31 @@ export class MultivariateNormalDiag extends Distribution {
     return tf.tidy(() => matrixDiag(this.variance()));
   }
 }
+
+/**
+ * The log-density as one op for the gradient tape (a VAE evaluates it twice
+ * per step; on wasm each taped kernel costs a dispatch and a copy of its
+ * inputs). With r = (x − loc) / scale and g the upstream gradient on the
+ * event axis: ∂/∂x = −g r / scale, ∂/∂loc = g r / scale, ∂/∂scale = g (r² − 1) / scale.
+ */
+const mvnDiagLogProb = tf.customGrad((...args) => {
+  const [x, loc, scaleDiag, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const r = tf.div(tf.sub(x, loc), scaleDiag);
+  const d = r.shape[r.rank - 1] as number;
+  // A scaleDiag of last axis 1 (one scale for every coordinate) counts d times.
+  const scale = scaleDiag.shape[scaleDiag.rank - 1] === d ? scaleDiag : expandTo(scaleDiag, [d]);
+  const logDet = sum(tf.log(scale), -1);
+  const value = tf.sub(tf.mul(sum(tf.square(r), -1), -0.5), tf.add(logDet, 0.5 * d * LOG_TWO_PI));
+  // Saved, not closed over: tfjs frees the forward pass's tensors before the backward pass.
+  save([r, scaleDiag]);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [rs, scales] = saved as [tf.Tensor, tf.Tensor];
+      const g = tf.expandDims(dy, -1);
+      const dLoc = tf.div(tf.mul(g, rs), scales);
+      const dScale = tf.div(tf.mul(g, tf.sub(tf.square(rs), 1)), scales);
+      return [sumToShape(tf.neg(dLoc), x.shape), sumToShape(dLoc, loc.shape), sumToShape(dScale, scaleDiag.shape)];
+    },
+  };
+}) as (x: tf.Tensor, loc: tf.Tensor, scaleDiag: tf.Tensor) => tf.Tensor;

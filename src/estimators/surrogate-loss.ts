@@ -73,6 +73,14 @@ function sumOverK(x: tf.Tensor): tf.Tensor {
   return sum(x, 1);
 }
 
+/**
+ * log mean_k exp(x) over the k axis of `grouped(x)`: `[groups, ...batch]`. With k = 1 it is x
+ * itself (log exp x = x exactly, −Infinity and NaN included), so the ELBO skips a logSumExp.
+ */
+function logMeanExpOverK(x: tf.Tensor, k: number, grouped: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  return k === 1 ? x : logMeanExp(grouped(x), 1);
+}
+
 /** `surrogate` with its value replaced by `value`: gradient of the first, value of the second. */
 function withValue(surrogate: tf.Tensor, value: tf.Tensor): tf.Tensor {
   return tf.add(tf.sub(surrogate, stopGradient(surrogate)), stopGradient(value));
@@ -91,7 +99,7 @@ export function surrogateLoss(where: string, options: SurrogateLossOptions, kIsO
     const grouped = (x: tf.Tensor): tf.Tensor => tf.reshape(x, [groups, k, ...x.shape.slice(1)]);
     if (gradient === 'pathwise' || gradient === 'stl') {
       const { logWeights } = logImportanceWeights(where, logJoint, q, numSamples, { reparameterized: true, detachQ: gradient === 'stl', seed });
-      return tf.neg(meanAll(logMeanExp(grouped(logWeights), 1))) as tf.Scalar;
+      return tf.neg(meanAll(logMeanExpOverK(logWeights, k, grouped))) as tf.Scalar;
     }
     if (gradient === 'dreg') {
       // B = log w with z = z(φ) on the path and log q detached (θ and φ through z);
@@ -108,7 +116,7 @@ export function surrogateLoss(where: string, options: SurrogateLossOptions, kIsO
     // score: z constant; L_g = log mean_i w_gi with log q not detached (its direct φ-gradient);
     // L_g + stopGradient(L_g − b_g) Σ_i log q(z_gi), b_g the mean of L over the other groups.
     const { z, logWeights } = logImportanceWeights(where, logJoint, q, numSamples, { reparameterized: false, seed });
-    const bound = logMeanExp(grouped(logWeights), 1);
+    const bound = logMeanExpOverK(logWeights, k, grouped);
     const baseline = tf.div(tf.sub(sum(bound, 0, true), bound), groups - 1);
     const scoreTerm = tf.mul(stopGradient(tf.sub(bound, baseline)), sumOverK(grouped(q.logProb(z))));
     return tf.neg(meanAll(withValue(tf.add(bound, scoreTerm), bound))) as tf.Scalar;

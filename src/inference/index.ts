@@ -9,3 +9,6 @@ export {
 export { BernoulliMixture, type BernoulliMixtureFitOptions, type BernoulliMixtureOptions, type BernoulliMixtureSample, type BernoulliReconstruction, type BinaryMatrix } from './bernoulli-mixture';
 export { ProbabilisticPCA, type ProbabilisticPCAOptions } from './probabilistic-pca';
 export { GaussianMixture, type CovarianceType, type GaussianMixtureFitOptions, type GaussianMixtureInit, type GaussianMixtureOptions, type GaussianMixtureSample } from './gaussian-mixture';
+export { SVI, type SVIBatch, type SVIData, type SVIFitOptions, type SVIFitResult, type SVIObjective, type SVIOptions, type SVIStep } from './svi';
+export { MeanFieldGuide, meanFieldGuide, type MeanFieldGuideOptions } from './mean-field-guide';
+export { VAE, type SavedVAE, type VAEFitOptions, type VAELikelihood, type VAELogLikelihoodOptions, type VAEOptions } from './vae';

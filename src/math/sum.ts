@@ -33,13 +33,21 @@ export function sum(x: tf.Tensor, axis?: number | readonly number[], keepDims = 
   return tf.tidy(() => {
     const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
     const outer = kept.reduce((n, a) => n * (x.shape[a] ?? 1), 1);
-    let rows: tf.Tensor = tf.reshape(axes.length === x.rank ? x : tf.transpose(x, [...kept, ...axes]), [outer, length]);
-    while ((rows.shape[1] ?? 0) > BLOCK) {
-      const n = rows.shape[1] ?? 0;
+    // Reduced axes already last (the usual case): no transpose, which would copy the tensor.
+    const trailing = axes.every((a, i) => a === x.rank - axes.length + i);
+    let rows: tf.Tensor = trailing ? x : tf.transpose(x, [...kept, ...axes]);
+    let n = length;
+    while (n > BLOCK) {
       const blocks = Math.ceil(n / BLOCK);
-      const padded = n === blocks * BLOCK ? rows : tf.pad(rows, [[0, 0], [0, blocks * BLOCK - n]]);
-      rows = tf.sum(tf.reshape(padded, [outer, blocks, BLOCK]), 2);
+      const padded = n === blocks * BLOCK ? rows : tf.pad(reshapeTo(rows, [outer, n]), [[0, 0], [0, blocks * BLOCK - n]]);
+      rows = tf.sum(reshapeTo(padded, [outer, blocks, BLOCK]), 2);
+      n = blocks;
     }
-    return tf.reshape(tf.sum(rows, 1), reducedShape(x.shape, axes, keepDims));
+    return reshapeTo(tf.sum(reshapeTo(rows, [outer, n]), 1), reducedShape(x.shape, axes, keepDims));
   });
+}
+
+/** `x` reshaped, without a Reshape kernel when the shape is already right. */
+function reshapeTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  return x.rank === shape.length && x.shape.every((d, i) => d === shape[i]) ? x : tf.reshape(x, [...shape]);
 }

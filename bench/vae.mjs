@@ -1,0 +1,147 @@
+/**
+ * Workload: training the binarised-digits VAE (encoder 64-256-256-(2x8),
+ * decoder 8-256-256-64, Bernoulli likelihood, batch 128, Adam 1e-3, the
+ * first 1437 rows of test/data/digits with pixels >= 8 set to 1), time per
+ * epoch, for the ELBO (k = 1) and IWAE k = 5, against PyTorch 1.13 on one
+ * thread (bench/torch_vae.py, a child process kept alive between rounds)
+ * when `/usr/bin/python3` has torch.
+ *
+ * The machine is shared, so the two run in alternating rounds (PyTorch's
+ * epochs, then latent's) and each round gives one ratio of median epoch
+ * times; the table shows the medians over rounds, and the spread of the
+ * per-round ratios says how noisy the run was. latent trains on wasm (the
+ * default Node backend); cpu gets one epoch at k = 1 for scale.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import * as tf from '@tensorflow/tfjs-core';
+import { MLP, setBackend, VAE } from '../dist/index.js';
+import { printRatios } from './harness.mjs';
+
+const PYTHON = '/usr/bin/python3';
+const TORCH_SCRIPT = fileURLToPath(new URL('./torch_vae.py', import.meta.url));
+const DIGITS = fileURLToPath(new URL('../test/data/digits/digits.csv.gz', import.meta.url));
+const N_TRAIN = 1437;
+const ROUNDS = 5;
+const EPOCHS_PER_ROUND = 3;
+const TORCH = 'PyTorch 1.13 (1 thread)';
+
+function torchAvailable() {
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The training rows, binarised, as a flat Float32Array [N_TRAIN, 64]. */
+function trainingRows() {
+  const lines = gunzipSync(readFileSync(DIGITS)).toString().trim().split('\n').slice(0, N_TRAIN);
+  const x = new Float32Array(N_TRAIN * 64);
+  lines.forEach((line, i) => line.split(',').slice(0, 64).forEach((v, j) => { x[i * 64 + j] = Number(v) >= 8 ? 1 : 0; }));
+  return x;
+}
+
+/** A PyTorch child for one k: `epochs(n)` resolves to the n epoch times in ms. */
+function torchTrainer(k) {
+  const child = spawn(PYTHON, [TORCH_SCRIPT, DIGITS, String(k)], {
+    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async epochs(n) {
+      child.stdin.write(`${n}\n`);
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`${TORCH_SCRIPT} exited early`);
+      return JSON.parse(value).ms;
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
+}
+
+/** A latent VAE on the current backend: `epochs(n)` resolves to the n epoch times in ms. */
+function latentTrainer(x, k) {
+  const encoder = new MLP({ sizes: [64, 256, 256, 16], seed: 1 });
+  const decoder = new MLP({ sizes: [8, 256, 256, 64], seed: 2 });
+  const vae = new VAE({ encoder, decoder, latentDim: 8, objective: k === 1 ? 'elbo' : { iwae: k }, seed: 3 });
+  return {
+    async epochs(n) {
+      const times = [];
+      for (let i = 0; i < n; i++) {
+        const start = performance.now();
+        await vae.fit(x, { epochs: 1, batchSize: 128 });
+        times.push(performance.now() - start);
+      }
+      return times;
+    },
+    close() {
+      vae.dispose();
+      encoder.dispose();
+      decoder.dispose();
+    },
+  };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export async function vae({ backends }) {
+  const withTorch = torchAvailable();
+  if (!withTorch) console.log(`\n(VAE: PyTorch left out: ${PYTHON} cannot import torch; install Debian's python3-torch)`);
+  const rows = trainingRows();
+  for (const k of [1, 5]) {
+    await setBackend('wasm');
+    const x = tf.tensor2d(rows, [N_TRAIN, 64]);
+    const torch = withTorch ? torchTrainer(k) : null;
+    const latent = latentTrainer(x, k);
+    const torchMs = [];
+    const latentMs = [];
+    try {
+      await torch?.epochs(2); // warm-up
+      await latent.epochs(2);
+      for (let round = 0; round < ROUNDS; round++) {
+        if (torch) torchMs.push(median(await torch.epochs(EPOCHS_PER_ROUND)));
+        latentMs.push(median(await latent.epochs(EPOCHS_PER_ROUND)));
+      }
+    } finally {
+      torch?.close();
+      latent.close();
+      x.dispose();
+    }
+    const table = [{ name: 'latent wasm', ms: median(latentMs) }];
+    if (torch) table.unshift({ name: TORCH, ms: median(torchMs) });
+    if (k === 1 && backends.includes('cpu')) {
+      // cpu is not a training backend (seconds per epoch): one epoch after one warm-up, for scale.
+      await setBackend('cpu');
+      const xc = tf.tensor2d(rows, [N_TRAIN, 64]);
+      const cpu = latentTrainer(xc, k);
+      try {
+        await cpu.epochs(1);
+        table.push({ name: 'latent cpu', ms: (await cpu.epochs(1))[0], note: '1 epoch' });
+      } finally {
+        cpu.close();
+        xc.dispose();
+      }
+      await setBackend('wasm');
+    }
+    const title = `VAE on binarised digits, ms per epoch (${N_TRAIN} rows, batch 128), ${k === 1 ? 'ELBO (k = 1)' : `IWAE k = ${k}`}`;
+    printRatios(title, table, torch ? TORCH : 'latent wasm');
+    if (torch) {
+      const ratios = latentMs.map((ms, i) => ms / torchMs[i]);
+      const sorted = [...ratios].sort((a, b) => a - b);
+      console.log(
+        `  latent wasm / PyTorch per round: ${ratios.map((r) => r.toFixed(2)).join(', ')} ` +
+          `(median ${median(ratios).toFixed(2)}x, range ${sorted[0].toFixed(2)}-${sorted[sorted.length - 1].toFixed(2)}; goal <= 1.5x)`,
+      );
+    }
+  }
+}

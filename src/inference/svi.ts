@@ -1,0 +1,402 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Distribution } from '../distributions/distribution';
+import { LatentError, NonFiniteError, ShapeError, ValidationError } from '../errors';
+import { elboLoss } from '../estimators/elbo-loss';
+import { iwaeLoss } from '../estimators/iwae-loss';
+import type { GradientEstimator } from '../estimators/surrogate-loss';
+import { permutation } from '../random/permutation';
+import { randomSeed, SeedStream, type Seed } from '../random/seed';
+import { yieldToEventLoop } from './yield-to-event-loop';
+
+/** What {@link SVI} hands the guide and the model for one minibatch. */
+export interface SVIBatch {
+  /** The batch's data points, `[B, ...]`. */
+  data: tf.Tensor;
+  /** Their rows in the data set, int32 `[B]`: set when SVI drew the batch from a tensor (or `step` got them), else `null`. */
+  indices: tf.Tensor1D | null;
+  /** datasetSize / B. With `latents: 'global'`, multiply the data term of log p(x, z) by it; with `'local'` SVI applies it. */
+  scale: number;
+}
+
+/** The bound SVI maximises: the ELBO, or the importance-weighted bound with k draws. */
+export type SVIObjective =
+  | 'elbo'
+  | {
+      /** k, the draws per importance-weighted bound. */
+      iwae: number;
+    };
+
+/** Options of {@link SVI}. */
+export interface SVIOptions {
+  /** q for a batch, e.g. `(b) => guide.distribution(b.indices)` or an encoder's q(z | x). */
+  guide: (batch: SVIBatch) => Distribution;
+  /** log p(x, z) for the batch: z `[S, ...q.batchShape, ...q.eventShape]` → `[S, ...q.batchShape]`. */
+  logJoint: (z: tf.Tensor, batch: SVIBatch) => tf.Tensor;
+  /** What the optimiser updates (see `collectVariables`). */
+  variables: readonly tf.Variable[];
+  /** Any `tf.train` optimiser (default `tf.train.adam(0.01)`, which SVI then owns and disposes). */
+  optimizer?: tf.Optimizer;
+  /**
+   * `'global'` (default): q has batchShape `[]` — latents shared by the whole data set — and `logJoint`
+   * scales its data term by `batch.scale`. `'local'`: one latent per data point, q's first batch axis
+   * runs over the batch, and SVI scales the whole bound by `batch.scale`.
+   */
+  latents?: 'global' | 'local';
+  /** Default `'elbo'`. */
+  objective?: SVIObjective;
+  /** Draws per step and data point, a multiple of k (default k; at least 2k with `gradient: 'score'`). */
+  numSamples?: number;
+  /** Default `'pathwise'`; see `GradientEstimator`. */
+  gradient?: GradientEstimator;
+  /** The number of data points the bound is over (default: the rows of the tensor `fit` gets, else the batch size). */
+  datasetSize?: number;
+  /** Reproduces the draws and the batch order exactly; random when omitted. */
+  seed?: Seed;
+}
+
+/** What {@link SVI.fit}'s `onStep` receives. */
+export interface SVIStep {
+  /** Steps taken by this SVI so far, this one included. */
+  step: number;
+  /** The epoch (from 1) this step belongs to. */
+  epoch: number;
+  /** The loss of this step: −(the bound's estimate over the whole data set). */
+  loss: number;
+}
+
+/** Options of {@link SVI.fit}; at least one of `steps` and `epochs` (default `epochs: 1`). */
+export interface SVIFitOptions {
+  /** Stop after this many steps. */
+  steps?: number;
+  /** Stop after this many passes over the data. An iterable is iterated anew each epoch. */
+  epochs?: number;
+  /** Rows per step when the data is a tensor (default 32, at most the data set). */
+  batchSize?: number;
+  /** Visit a tensor's rows in a new seeded random order each epoch (default true). */
+  shuffle?: boolean;
+  /** Called after every step; may be async. */
+  onStep?: (step: SVIStep) => void | Promise<void>;
+  /** Called after every epoch with its mean loss; may be async. */
+  onEpoch?: (epoch: { epoch: number; loss: number }) => void | Promise<void>;
+  /** Stops the fit before the next step (checked before the first and after each `onStep`/`onEpoch`); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** What {@link SVI.fit} returns. */
+export interface SVIFitResult {
+  /** The loss of every step of this fit. */
+  losses: number[];
+  /** Steps taken by this fit. */
+  steps: number;
+  /** Epochs begun by this fit. */
+  epochs: number;
+}
+
+/** What {@link SVI.fit} trains on: a tensor `[N, ...]` cut into batches, or batches from an iterable or async iterable. */
+export type SVIData = tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>;
+
+/**
+ * Stochastic variational inference in the spirit of NumPyro's `SVI`: each
+ * step draws a minibatch, estimates the bound (ELBO or IWAE, with the chosen
+ * gradient estimator) and lets the optimiser take one step on `variables`.
+ * The loss is −(the bound's estimate over the whole data set): minibatch
+ * terms are scaled by datasetSize / batchSize so it stays unbiased.
+ *
+ * A step whose loss or gradient is not finite throws a `NonFiniteError`
+ * naming the step, before the optimiser touches anything: the variables keep
+ * their last finite values.
+ *
+ * @example
+ * ```ts
+ * // the mean of a Gaussian with known scale 1, prior N(0, 10²), 1000 observations x
+ * const guide = meanFieldGuide({ shape: [1] });
+ * const prior = new Normal({ loc: 0, scale: 10 });
+ * const svi = new SVI({
+ *   guide: () => guide.distribution(),
+ *   logJoint: (z, { data, scale }) => tf.add(
+ *     tf.squeeze(prior.logProb(z), [1]),
+ *     tf.mul(scale, tf.sum(new Normal({ loc: z, scale: 1 }).logProb(tf.reshape(data, [1, -1])), 1)),
+ *   ),
+ *   variables: guide.variables,
+ *   optimizer: tf.train.adam(0.05),
+ *   numSamples: 8,
+ *   seed: 1,
+ * });
+ * const { losses } = await svi.fit(x, { steps: 2000, batchSize: 100 });
+ * ```
+ */
+export class SVI {
+  /** Whether the latents are shared by the data set (`'global'`) or one per data point (`'local'`). */
+  readonly latents: 'global' | 'local';
+  /** The bound maximised. */
+  readonly objective: SVIObjective;
+  /** The gradient estimator. */
+  readonly gradient: GradientEstimator;
+  /** Draws per step and data point. */
+  readonly numSamples: number;
+  /** The data set size the bound is scaled to, when given. */
+  readonly datasetSize: number | undefined;
+  /** The optimiser that updates `variables`. */
+  readonly optimizer: tf.Optimizer;
+  private readonly guide: SVIOptions['guide'];
+  private readonly logJoint: SVIOptions['logJoint'];
+  private readonly variables: readonly tf.Variable[];
+  private readonly ownsOptimizer: boolean;
+  private readonly seed: Seed;
+  private readonly drawSeeds: SeedStream;
+  private steps = 0;
+  private epochs = 0;
+
+  constructor(options: SVIOptions) {
+    const where = 'SVI';
+    if (options === null || typeof options !== 'object') throw new ValidationError(where, 'options', 'be an object', options);
+    if (typeof options.guide !== 'function') throw new ValidationError(where, 'guide', 'be a function (batch) => Distribution', options.guide);
+    if (typeof options.logJoint !== 'function') throw new ValidationError(where, 'logJoint', 'be a function (z, batch) => Tensor', options.logJoint);
+    const variables = options.variables;
+    if (!Array.isArray(variables) || variables.length === 0 || !variables.every((v) => v instanceof tf.Variable)) {
+      throw new ValidationError(where, 'variables', 'be a non-empty array of tf.Variable (see collectVariables)', variables);
+    }
+    this.latents = options.latents ?? 'global';
+    if (this.latents !== 'global' && this.latents !== 'local') throw new ValidationError(where, 'latents', "be 'global' or 'local'", this.latents);
+    this.objective = options.objective ?? 'elbo';
+    const k = objectiveK(this.objective);
+    this.gradient = options.gradient ?? 'pathwise';
+    if (!GRADIENTS.includes(this.gradient)) throw new ValidationError(where, 'gradient', `be one of ${GRADIENTS.map((g) => `'${g}'`).join(', ')}`, this.gradient);
+    this.numSamples = options.numSamples ?? (this.gradient === 'score' ? 2 * k : k);
+    if (!Number.isInteger(this.numSamples) || this.numSamples < 1) throw new ValidationError(where, 'numSamples', 'be a positive integer', this.numSamples);
+    if (this.numSamples % k !== 0) throw new ValidationError(where, 'numSamples', `be a multiple of k = ${k} (groups of k draws)`, this.numSamples);
+    if (this.gradient === 'score' && this.numSamples < 2 * k) {
+      throw new ValidationError(where, 'numSamples', `be at least 2·k = ${2 * k} with gradient 'score' (each group of k draws is baselined by the others)`, this.numSamples);
+    }
+    if (options.datasetSize !== undefined && (!Number.isInteger(options.datasetSize) || options.datasetSize < 1)) {
+      throw new ValidationError(where, 'datasetSize', 'be a positive integer', options.datasetSize);
+    }
+    this.datasetSize = options.datasetSize;
+    this.guide = options.guide;
+    this.logJoint = options.logJoint;
+    this.variables = [...variables];
+    this.ownsOptimizer = options.optimizer === undefined;
+    this.optimizer = options.optimizer ?? tf.train.adam(0.01);
+    this.seed = options.seed ?? randomSeed();
+    this.drawSeeds = new SeedStream(this.seed, 'SVI.draws');
+  }
+
+  /** Steps taken so far (by `step` and `fit`). */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /**
+   * The loss for one batch without a step: −(the bound's estimate over the
+   * data set), a scalar the caller owns; differentiable in `variables`.
+   *
+   * @param data - the batch, `[B, ...]`.
+   * @param options - `indices`: the batch's rows in the data set (for per-data-point guides); `seed`: the draws' seed.
+   */
+  loss(data: tf.Tensor, options: { indices?: tf.Tensor1D; seed?: Seed } = {}): tf.Scalar {
+    const batch = this.batchOf('SVI.loss', data, options.indices ?? null);
+    return this.lossOf(batch, options.seed ?? randomSeed());
+  }
+
+  /**
+   * One optimisation step on one batch; resolves to its loss. Throws a
+   * `NonFiniteError` (changing nothing) when the loss or a gradient is not finite.
+   *
+   * @param data - the batch, `[B, ...]`.
+   * @param options - `indices`: the batch's rows in the data set, for per-data-point guides.
+   */
+  async step(data: tf.Tensor, options: { indices?: tf.Tensor1D } = {}): Promise<number> {
+    return this.takeStep(this.batchOf('SVI.step', data, options.indices ?? null));
+  }
+
+  /**
+   * Runs steps over `data` until `steps` or `epochs` is reached; yields to
+   * the event loop between steps. A tensor is cut into shuffled batches of
+   * `batchSize` rows (the last batch of an epoch may be smaller); an
+   * iterable or async iterable yields the batches itself (SVI disposes each
+   * tensor an iterator yields after its step; an array's tensors stay the
+   * caller's). An aborted `signal` rejects with its reason, checked before
+   * the first step and after each `onStep` and `onEpoch`.
+   */
+  async fit(data: SVIData, options: SVIFitOptions = {}): Promise<SVIFitResult> {
+    const where = 'SVI.fit';
+    const { onStep, onEpoch, signal, shuffle = true } = options;
+    const maxSteps = options.steps ?? Infinity;
+    const maxEpochs = options.epochs ?? (options.steps === undefined ? 1 : Infinity);
+    if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) throw new ValidationError(where, 'steps', 'be a positive integer', options.steps);
+    if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) throw new ValidationError(where, 'epochs', 'be a positive integer', options.epochs);
+    const batches = batchSource(where, data, options.batchSize, this.datasetSize);
+    const datasetRows = data instanceof tf.Tensor ? data.shape[0] : undefined;
+    signal?.throwIfAborted();
+    const losses: number[] = [];
+    let epochs = 0;
+    while (epochs < maxEpochs && losses.length < maxSteps) {
+      epochs++;
+      this.epochs++;
+      const epochSeed = new SeedStream(this.seed, `SVI.epoch.${this.epochs}`).next();
+      let epochLoss = 0;
+      let epochSteps = 0;
+      for await (const batch of batches(epochSeed, shuffle)) {
+        try {
+          signal?.throwIfAborted();
+          const loss = await this.takeStep(this.batchOf(where, batch.data, batch.indices, datasetRows));
+          losses.push(loss);
+          epochLoss += loss;
+          epochSteps++;
+        } finally {
+          batch.release();
+        }
+        await onStep?.({ step: this.steps, epoch: epochs, loss: losses[losses.length - 1] as number });
+        signal?.throwIfAborted();
+        if (losses.length >= maxSteps) break;
+        await yieldToEventLoop();
+      }
+      if (epochSteps === 0) {
+        throw new ValidationError(where, 'data', `yield at least one batch per epoch (epoch ${epochs} had none; a generator can be iterated only once — for more than one epoch pass an object whose [Symbol.asyncIterator]() starts a new pass)`);
+      }
+      await onEpoch?.({ epoch: epochs, loss: epochLoss / epochSteps });
+      signal?.throwIfAborted();
+    }
+    return { losses, steps: losses.length, epochs };
+  }
+
+  /** Frees the optimiser's state when SVI created the optimiser (the variables belong to the caller). */
+  dispose(): void {
+    if (this.ownsOptimizer) this.optimizer.dispose();
+  }
+
+  private batchOf(where: string, data: tf.Tensor, indices: tf.Tensor1D | null, datasetRows?: number): SVIBatch {
+    if (!(data instanceof tf.Tensor) || data.rank < 1) throw new ValidationError(where, 'data', 'be a tf.Tensor with a leading batch axis', data);
+    const size = data.shape[0] as number;
+    if (indices !== null && (!(indices instanceof tf.Tensor) || indices.rank !== 1 || indices.shape[0] !== size)) {
+      throw new ShapeError(where, `indices must be a 1-D tensor with one entry per batch row (${size}), got ${describeShape(indices)}`);
+    }
+    const datasetSize = this.datasetSize ?? datasetRows ?? size;
+    return { data, indices, scale: datasetSize / size };
+  }
+
+  private lossOf(batch: SVIBatch, seed: Seed): tf.Scalar {
+    const where = 'SVI';
+    return tf.tidy(() => {
+      const q = this.guide(batch);
+      if (this.latents === 'global' && q.batchShape.length !== 0) {
+        throw new ShapeError(
+          where,
+          `with latents 'global' the guide's batchShape must be [] (one latent for the whole data set; wrap it in Independent), got [${q.batchShape.join(',')}]; for one latent per data point pass latents: 'local'`,
+        );
+      }
+      if (this.latents === 'local' && q.batchShape[0] !== batch.data.shape[0]) {
+        throw new ShapeError(where, `with latents 'local' the guide's batchShape must start with the batch size ${batch.data.shape[0]}, got [${q.batchShape.join(',')}]`);
+      }
+      const logJoint = (z: tf.Tensor): tf.Tensor => this.logJoint(z, batch);
+      const options = { logJoint, q, numSamples: this.numSamples, seed, gradient: this.gradient };
+      const k = objectiveK(this.objective);
+      const meanNegBound = this.objective === 'elbo' ? elboLoss(options) : iwaeLoss({ ...options, k });
+      // The estimators average over q's batch entries; the bound of the data set is their sum (× scale for local latents).
+      const entries = q.batchShape.reduce((a, b) => a * b, 1);
+      return tf.mul(meanNegBound, this.latents === 'local' ? entries * batch.scale : entries) as tf.Scalar;
+    });
+  }
+
+  private async takeStep(batch: SVIBatch): Promise<number> {
+    const step = this.steps + 1;
+    const seed = this.drawSeeds.next();
+    let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
+    try {
+      result = tf.variableGrads(() => this.lossOf(batch, seed), [...this.variables]);
+    } catch (e) {
+      disposeAbandonedTape();
+      throw e;
+    }
+    const { value, grads } = result;
+    try {
+      const names = Object.keys(grads);
+      const check = tf.tidy(() => tf.stack([value, ...names.map((name) => tf.sum(grads[name] as tf.Tensor))]));
+      const values = await check.data();
+      check.dispose();
+      const loss = values[0] as number;
+      if (!Number.isFinite(loss)) throw new NonFiniteError('SVI', `the loss is ${loss} at step ${step}; the variables keep their values from step ${step - 1}`);
+      const bad = names.findIndex((_, i) => !Number.isFinite(values[i + 1] as number));
+      if (bad >= 0) {
+        throw new NonFiniteError('SVI', `the gradient of variable '${names[bad]}' is not finite at step ${step}; the variables keep their values from step ${step - 1}`);
+      }
+      this.optimizer.applyGradients(grads);
+      this.steps = step;
+      return loss;
+    } finally {
+      value.dispose();
+      tf.dispose(Object.values(grads));
+    }
+  }
+}
+
+/**
+ * When the function given to tf.variableGrads throws, tfjs leaves the tensors
+ * its tape saved for the backward pass alive (it frees them only after a
+ * backward pass): free them, as tfjs itself does after a successful one.
+ */
+function disposeAbandonedTape(): void {
+  const state = (tf.engine() as unknown as { state: { gradientDepth: number; activeTape: Array<{ saved?: tf.Tensor[] }> | null } }).state;
+  if (state.gradientDepth !== 0 || state.activeTape === null) return;
+  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
+  state.activeTape = null;
+}
+
+const GRADIENTS: readonly GradientEstimator[] = ['pathwise', 'score', 'stl', 'dreg'];
+
+/** k of an objective, checked. */
+function objectiveK(objective: SVIObjective): number {
+  if (objective === 'elbo') return 1;
+  const k = typeof objective === 'object' && objective !== null ? objective.iwae : undefined;
+  if (!Number.isInteger(k) || (k as number) < 1) throw new ValidationError('SVI', 'objective', "be 'elbo' or { iwae: k } with k a positive integer", objective);
+  return k as number;
+}
+
+function describeShape(t: unknown): string {
+  return t instanceof tf.Tensor ? `shape [${t.shape.join(',')}]` : String(t);
+}
+
+interface SourceBatch {
+  data: tf.Tensor;
+  indices: tf.Tensor1D | null;
+  release(): void;
+}
+
+/** A function giving each epoch's batches (seeded order for a tensor). */
+function batchSource(
+  where: string,
+  data: SVIData,
+  batchSize: number | undefined,
+  datasetSize: number | undefined,
+): (epochSeed: Seed, shuffle: boolean) => AsyncIterable<SourceBatch> {
+  if (data instanceof tf.Tensor) {
+    if (data.rank < 1 || data.shape[0] === 0) throw new ValidationError(where, 'data', 'have at least one row', data);
+    const rows = data.shape[0] as number;
+    if (datasetSize !== undefined && datasetSize !== rows) {
+      throw new ShapeError(where, `data has ${rows} rows but SVI was built with datasetSize ${datasetSize}`);
+    }
+    const size = batchSize ?? Math.min(32, rows);
+    if (!Number.isInteger(size) || size < 1) throw new ValidationError(where, 'batchSize', 'be a positive integer', batchSize);
+    return async function* (epochSeed, shuffle) {
+      const order = shuffle ? permutation(rows, epochSeed) : Int32Array.from({ length: rows }, (_, i) => i);
+      for (let start = 0; start < rows; start += size) {
+        const indices = tf.tensor1d(order.subarray(start, Math.min(rows, start + size)), 'int32');
+        const batch = tf.gather(data, indices);
+        yield { data: batch, indices, release: () => tf.dispose([batch, indices]) };
+      }
+    };
+  }
+  const iterable = data as Partial<Iterable<tf.Tensor> & AsyncIterable<tf.Tensor>>;
+  if (typeof iterable?.[Symbol.asyncIterator] !== 'function' && typeof iterable?.[Symbol.iterator] !== 'function') {
+    throw new ValidationError(where, 'data', 'be a tf.Tensor, an iterable or an async iterable of batch tensors', data);
+  }
+  if (batchSize !== undefined) throw new ValidationError(where, 'batchSize', 'be omitted when data is an iterable (it yields its own batches)', batchSize);
+  // An array's tensors stay the caller's (it is iterated again each epoch); what an iterator yields is SVI's to free.
+  const owned = !Array.isArray(data);
+  return async function* () {
+    for await (const batch of data as AsyncIterable<tf.Tensor>) {
+      if (!(batch instanceof tf.Tensor)) throw new LatentError(`${where}: the data iterable yielded ${describeShape(batch)}, not a tf.Tensor`);
+      yield { data: batch, indices: null, release: () => (owned ? batch.dispose() : undefined) };
+    }
+  };
+}

@@ -1,0 +1,343 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Bernoulli } from '../distributions/bernoulli';
+import type { Distribution } from '../distributions/distribution';
+import { Independent } from '../distributions/independent';
+import { MultivariateNormalDiag } from '../distributions/multivariate-normal-diag';
+import { Normal } from '../distributions/normal';
+import { ShapeError, ValidationError } from '../errors';
+import type { GradientEstimator } from '../estimators/surrogate-loss';
+import { logSumExp } from '../math/log-sum-exp';
+import { softplus } from '../math/log1p-exp';
+import { collectVariables, type Network } from '../nn/network';
+import { loadWeights, saveWeights, type SavedWeights } from '../nn/weights';
+import { randomNormal } from '../random/sampling';
+import { randomSeed, SeedStream, splitSeed, type Seed } from '../random/seed';
+import { SVI, type SVIFitOptions, type SVIFitResult, type SVIObjective } from './svi';
+import { yieldToEventLoop } from './yield-to-event-loop';
+
+/** The observation models of {@link VAE}. */
+export type VAELikelihood = 'bernoulli' | 'gaussian';
+
+/** Options of {@link VAE}. */
+export interface VAEOptions {
+  /** x `[B, D]` → `[B, 2·latentDim]`: the mean and the softplus-inverse scale of q(z | x). */
+  encoder: Network;
+  /** z `[..., latentDim]` → `[..., D]` Bernoulli logits, or `[..., 2D]` Gaussian means and softplus-inverse scales. */
+  decoder: Network;
+  /** The dimension of z; the prior is N(0, I). */
+  latentDim: number;
+  /** p(x | z) (default `'bernoulli'`, for binary data). */
+  likelihood?: VAELikelihood;
+  /** The bound trained on (default `'elbo'`; `{ iwae: k }` trains the IWAE bound). */
+  objective?: SVIObjective;
+  /** Default `'pathwise'`; `'dreg'` suits `{ iwae: k }`. */
+  gradient?: GradientEstimator;
+  /** Draws per data point and step, a multiple of k (default k). */
+  numSamples?: number;
+  /** Default `tf.train.adam(1e-3)`, owned and disposed by the VAE. */
+  optimizer?: tf.Optimizer;
+  /** Reproduces training (batch order and draws) exactly; random when omitted. */
+  seed?: Seed;
+}
+
+/** Options of {@link VAE.fit}: SVI's, with `batchSize` defaulting to 128; losses reach `onStep`/`onEpoch` per data point. */
+export type VAEFitOptions = SVIFitOptions;
+
+/** Options of {@link VAE.logLikelihood}. */
+export interface VAELogLikelihoodOptions {
+  /** Importance samples per data point (default 5000). */
+  k?: number;
+  /** Reproduces the estimate exactly; random when omitted. */
+  seed?: Seed;
+  /** At most this many (draw, data point) pairs go through the decoder at once (default 16384): bounds memory. */
+  chunkRows?: number;
+}
+
+/** What {@link VAE.save} writes: the settings and every network's weights, as JSON. */
+export interface SavedVAE {
+  /** Marks the object as a saved VAE. */
+  format: 'latent-vae';
+  /** The layout's version. */
+  version: 1;
+  /** The dimension of z. */
+  latentDim: number;
+  /** The observation model. */
+  likelihood: VAELikelihood;
+  /** The encoder's weights. */
+  encoder: SavedWeights;
+  /** The decoder's weights. */
+  decoder: SavedWeights;
+}
+
+// A floor under the Gaussian likelihood's scales: without it a constant feature drives log p(x | z) to +∞.
+const MIN_GAUSSIAN_SCALE = 1e-3;
+
+/**
+ * A variational autoencoder (Kingma & Welling 2014): amortized variational
+ * inference with an encoder giving q(z | x) = N(μ(x), diag σ(x)²), a prior
+ * N(0, I) and a decoder giving p(x | z), trained by {@link SVI} on the ELBO
+ * or the IWAE bound (Burda et al. 2016) with any gradient estimator.
+ *
+ * @example
+ * ```ts
+ * const vae = new VAE({
+ *   encoder: new MLP({ sizes: [64, 256, 256, 16], seed: 1 }),
+ *   decoder: new MLP({ sizes: [8, 256, 256, 64], seed: 2 }),
+ *   latentDim: 8,
+ *   objective: { iwae: 5 },
+ *   seed: 3,
+ * });
+ * await vae.fit(xTrain, { epochs: 50, batchSize: 128, onEpoch: ({ epoch, loss }) => console.log(epoch, loss) });
+ * const testLogLik = await vae.logLikelihood(xTest, { k: 5000 }); // per point, IWAE-5000
+ * const samples = vae.sample(16, { mean: true });                  // [16, 64] pixel probabilities
+ * ```
+ */
+export class VAE {
+  /** x → the parameters of q(z | x). */
+  readonly encoder: Network;
+  /** z → the parameters of p(x | z). */
+  readonly decoder: Network;
+  /** The dimension of z. */
+  readonly latentDim: number;
+  /** The observation model p(x | z). */
+  readonly likelihood: VAELikelihood;
+  /** The SVI driver that trains the networks. */
+  readonly svi: SVI;
+  private readonly seeds: SeedStream;
+  private readonly prior: MultivariateNormalDiag;
+  // SVI disposes only an optimiser it made itself; the VAE owns its default one.
+  private readonly ownsOptimizer: boolean;
+
+  constructor(options: VAEOptions) {
+    const where = 'VAE';
+    if (options === null || typeof options !== 'object') throw new ValidationError(where, 'options', 'be an object', options);
+    for (const name of ['encoder', 'decoder'] as const) {
+      const net = options[name];
+      if (net === null || typeof net !== 'object' || typeof net.apply !== 'function' || !Array.isArray(net.variables)) {
+        throw new ValidationError(where, name, 'be a Network ({ apply(x), variables }; see MLP and network())', net);
+      }
+    }
+    if (!Number.isInteger(options.latentDim) || options.latentDim < 1) throw new ValidationError(where, 'latentDim', 'be a positive integer', options.latentDim);
+    const likelihood = options.likelihood ?? 'bernoulli';
+    if (likelihood !== 'bernoulli' && likelihood !== 'gaussian') throw new ValidationError(where, 'likelihood', "be 'bernoulli' or 'gaussian'", likelihood);
+    this.encoder = options.encoder;
+    this.decoder = options.decoder;
+    this.latentDim = options.latentDim;
+    this.likelihood = likelihood;
+    const seed = options.seed ?? randomSeed();
+    if (!Number.isSafeInteger(seed)) throw new ValidationError(where, 'seed', 'be a safe integer', seed);
+    const [sviSeed, ownSeed] = splitSeed(seed, 2) as [Seed, Seed];
+    this.seeds = new SeedStream(ownSeed, 'VAE');
+    this.ownsOptimizer = options.optimizer === undefined;
+    const optimizer = options.optimizer ?? tf.train.adam(1e-3);
+    try {
+      this.svi = new SVI({
+        guide: (batch) => this.posterior('VAE.fit', batch.data),
+        logJoint: (z, batch) => tf.add(this.prior.logProb(z), this.observation('VAE.fit', z).logProb(batch.data)),
+        variables: collectVariables(this.encoder, this.decoder),
+        optimizer,
+        latents: 'local',
+        objective: options.objective,
+        gradient: options.gradient,
+        numSamples: options.numSamples,
+        seed: sviSeed,
+      });
+    } catch (e) {
+      if (this.ownsOptimizer) optimizer.dispose();
+      throw e;
+    }
+    this.prior = new MultivariateNormalDiag({ loc: tf.zeros([this.latentDim]), scaleDiag: tf.ones([this.latentDim]) }, { validateArgs: false });
+  }
+
+  /** The encoder's and decoder's variables. */
+  get variables(): readonly tf.Variable[] {
+    return collectVariables(this.encoder, this.decoder);
+  }
+
+  /**
+   * Trains on `data` `[N, D]` with {@link SVI} in shuffled minibatches; the
+   * losses are −bound per data point (nats), the epoch losses their means.
+   */
+  async fit(data: tf.Tensor, options: VAEFitOptions = {}): Promise<SVIFitResult> {
+    this.checkData('VAE.fit', data);
+    const rows = data.shape[0] as number;
+    const { onStep, onEpoch } = options;
+    const result = await this.svi.fit(data, {
+      ...options,
+      batchSize: options.batchSize ?? Math.min(128, rows),
+      onStep: onStep && ((s) => onStep({ ...s, loss: s.loss / rows })),
+      onEpoch: onEpoch && ((e) => onEpoch({ ...e, loss: e.loss / rows })),
+    });
+    return { ...result, losses: result.losses.map((loss) => loss / rows) };
+  }
+
+  /**
+   * q(z | x) for x `[B, D]`: a MultivariateNormalDiag with batchShape `[B]`.
+   * Its `loc` and `scaleDiag` belong to the caller: call it inside `tf.tidy`
+   * or `tf.dispose([q.loc, q.scaleDiag])`.
+   */
+  encode(x: tf.Tensor): MultivariateNormalDiag {
+    this.checkData('VAE.encode', x);
+    // Built outside the tidy so that loc and scaleDiag are the only tensors left to the caller.
+    const { loc, scale } = tf.tidy(() => {
+      const q = this.posterior('VAE.encode', x);
+      return { loc: q.loc, scale: q.scaleDiag };
+    });
+    return new MultivariateNormalDiag({ loc, scaleDiag: scale }, { validateArgs: false });
+  }
+
+  /**
+   * p(x | z) for z `[..., latentDim]`: Independent Bernoulli (logits) or
+   * Normal over the last axis, batchShape `[...]`. Its parameters belong to
+   * the caller (call it inside `tf.tidy`).
+   */
+  decode(z: tf.Tensor): Distribution {
+    if (!(z instanceof tf.Tensor) || z.rank < 1 || z.shape[z.rank - 1] !== this.latentDim) {
+      throw new ShapeError('VAE.decode', `z must be a tensor [..., ${this.latentDim}], got ${z instanceof tf.Tensor ? `[${z.shape.join(',')}]` : String(z)}`);
+    }
+    return this.observation('VAE.decode', z);
+  }
+
+  /** E[x | z] at z = the mean of q(z | x): `[B, D]` (pixel probabilities for Bernoulli). */
+  reconstruct(x: tf.Tensor): tf.Tensor {
+    this.checkData('VAE.reconstruct', x);
+    return tf.tidy(() => this.observation('VAE.reconstruct', this.posterior('VAE.reconstruct', x).loc).mean());
+  }
+
+  /**
+   * `n` draws from the model p(x) = ∫ p(x | z) p(z) dz, `[n, D]`; with
+   * `mean: true`, E[x | z] for each prior draw z instead (smooth images).
+   */
+  sample(n: number, options: { seed?: Seed; mean?: boolean } = {}): tf.Tensor {
+    if (!Number.isInteger(n) || n < 1) throw new ValidationError('VAE.sample', 'n', 'be a positive integer', n);
+    const [zSeed, xSeed] = splitSeed(options.seed ?? this.seeds.next(), 2) as [Seed, Seed];
+    return tf.tidy(() => {
+      const p = this.observation('VAE.sample', randomNormal([n, this.latentDim], { seed: zSeed }));
+      return options.mean ? p.mean() : p.sample([], { seed: xSeed });
+    });
+  }
+
+  /**
+   * The importance-weighted estimate of log p(x) per data point with k draws
+   * from q(z | x) (IWAE-k; it rises towards log p(x) as k grows), `[B]`.
+   * Runs in chunks of at most `chunkRows` decoder rows, yielding to the event
+   * loop between them, so k = 5000 needs little memory.
+   */
+  async logLikelihood(x: tf.Tensor, options: VAELogLikelihoodOptions = {}): Promise<tf.Tensor1D> {
+    const where = 'VAE.logLikelihood';
+    this.checkData(where, x);
+    const k = options.k ?? 5000;
+    const chunkRows = options.chunkRows ?? 16384;
+    if (!Number.isInteger(k) || k < 1) throw new ValidationError(where, 'k', 'be a positive integer', k);
+    if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new ValidationError(where, 'chunkRows', 'be a positive integer', chunkRows);
+    const seeds = new SeedStream(options.seed ?? this.seeds.next(), where);
+    const n = x.shape[0] as number;
+    if (n === 0) return tf.zeros([0]) as tf.Tensor1D;
+    const rowsPerChunk = Math.min(n, chunkRows);
+    const parts: tf.Tensor[] = [];
+    // The current row chunk's x and q, and its running log-sum: freed after the chunk, or in `finally` when it throws.
+    let held: tf.Tensor[] = [];
+    let total: tf.Tensor | null = null;
+    try {
+      for (let start = 0; start < n; start += rowsPerChunk) {
+        const size = Math.min(rowsPerChunk, n - start);
+        const draws = Math.max(1, Math.floor(chunkRows / size));
+        const xs = tf.slice(x, [start, 0], [size, -1]);
+        held = [xs];
+        const q = tf.tidy(() => {
+          const posterior = this.posterior(where, xs);
+          return { loc: posterior.loc, scale: posterior.scaleDiag };
+        });
+        held.push(q.loc, q.scale);
+        for (let done = 0; done < k; done += draws) {
+          const s = Math.min(draws, k - done);
+          const seed = seeds.next();
+          const previous: tf.Tensor | null = total;
+          total = tf.tidy(() => {
+            const posterior = new MultivariateNormalDiag({ loc: q.loc, scaleDiag: q.scale }, { validateArgs: false });
+            const z = posterior.sample(s, { seed });
+            const logWeights = tf.sub(tf.add(this.prior.logProb(z), this.observation(where, z).logProb(xs)), posterior.logProb(z));
+            const part = logSumExp(logWeights, 0);
+            return previous === null ? part : logSumExp(tf.stack([previous, part]), 0);
+          });
+          previous?.dispose();
+          await yieldToEventLoop();
+        }
+        parts.push(tf.sub(total as tf.Tensor, Math.log(k)));
+        tf.dispose([total as tf.Tensor, ...held]);
+        total = null;
+        held = [];
+      }
+      return tf.tidy(() => (parts.length === 1 ? tf.clone(parts[0] as tf.Tensor) : tf.concat(parts))) as tf.Tensor1D;
+    } finally {
+      tf.dispose([...parts, ...held]);
+      (total as tf.Tensor | null)?.dispose();
+    }
+  }
+
+  /** The settings and weights as JSON-ready {@link SavedVAE} (the optimiser's state is not saved). */
+  async save(): Promise<SavedVAE> {
+    return {
+      format: 'latent-vae',
+      version: 1,
+      latentDim: this.latentDim,
+      likelihood: this.likelihood,
+      encoder: await saveWeights(this.encoder),
+      decoder: await saveWeights(this.decoder),
+    };
+  }
+
+  /** Loads {@link SavedVAE} weights into this VAE's networks, which must have the saved shapes. */
+  load(saved: SavedVAE): void {
+    if (saved === null || typeof saved !== 'object' || saved.format !== 'latent-vae') {
+      throw new ValidationError('VAE.load', 'saved', "be what VAE.save wrote ({ format: 'latent-vae', ... })", saved);
+    }
+    if (saved.latentDim !== this.latentDim || saved.likelihood !== this.likelihood) {
+      throw new ValidationError('VAE.load', 'saved', `match this VAE (latentDim ${this.latentDim}, likelihood '${this.likelihood}')`, `latentDim ${saved.latentDim}, likelihood '${saved.likelihood}'`);
+    }
+    // loadWeights checks before it assigns; if the decoder does not fit, the encoder gets its values back.
+    const encoderValues = this.encoder.variables.map((v) => tf.clone(v));
+    try {
+      loadWeights(this.encoder, saved.encoder);
+      loadWeights(this.decoder, saved.decoder);
+    } catch (e) {
+      this.encoder.variables.forEach((v, i) => v.assign(encoderValues[i] as tf.Tensor));
+      throw e;
+    } finally {
+      tf.dispose(encoderValues);
+    }
+  }
+
+  /** Frees the prior, and the optimiser when the VAE made it (the networks belong to the caller). */
+  dispose(): void {
+    tf.dispose([this.prior.loc, this.prior.scaleDiag]);
+    if (this.ownsOptimizer) this.svi.optimizer.dispose();
+  }
+
+  private checkData(where: string, x: unknown): void {
+    if (!(x instanceof tf.Tensor) || x.rank !== 2) {
+      throw new ValidationError(where, 'x', 'be a 2-D tensor [N, D]', x);
+    }
+  }
+
+  /** q(z | x) from the encoder's output, inside the caller's tidy. */
+  private posterior(where: string, x: tf.Tensor): MultivariateNormalDiag {
+    const out = this.encoder.apply(x);
+    if (out.rank !== 2 || out.shape[1] !== 2 * this.latentDim) {
+      throw new ShapeError(where, `the encoder must output [B, 2·latentDim] = [${x.shape[0]}, ${2 * this.latentDim}], got [${out.shape.join(',')}]`);
+    }
+    const [loc, raw] = tf.split(out, 2, 1) as [tf.Tensor, tf.Tensor];
+    return new MultivariateNormalDiag({ loc, scaleDiag: softplus(raw) }, { validateArgs: false });
+  }
+
+  /** p(x | z) from the decoder's output, inside the caller's tidy. */
+  private observation(where: string, z: tf.Tensor): Distribution {
+    const out = this.decoder.apply(z);
+    if (this.likelihood === 'bernoulli') return new Independent(new Bernoulli({ logits: out }, { validateArgs: false }), 1);
+    const width = out.shape[out.rank - 1] as number;
+    if (width % 2 !== 0) throw new ShapeError(where, `a Gaussian decoder must output [..., 2D] (means and scales), got a last axis of ${width}`);
+    const [loc, raw] = tf.split(out, 2, -1) as [tf.Tensor, tf.Tensor];
+    return new Independent(new Normal({ loc, scale: tf.add(softplus(raw), MIN_GAUSSIAN_SCALE) }, { validateArgs: false }), 1);
+  }
+}
+

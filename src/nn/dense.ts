@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ShapeError, ValidationError } from '../errors';
+import { randomSeed, seedToUint32, splitSeed, type Seed } from '../random/seed';
+import { ACTIVATIONS, activate, activationBackward, isFusable, type Activation } from './activation';
+import { glorotUniform } from './glorot-uniform';
+import type { Network } from './network';
+
+/** Options of {@link Dense}. */
+export interface DenseOptions {
+  /** Features in. */
+  inputSize: number;
+  /** Features out. */
+  outputSize: number;
+  /** Applied to x·W + b (default `'linear'`). */
+  activation?: Activation;
+  /** Reproduces the Glorot-uniform initial kernel exactly; random when omitted. The bias starts at 0. */
+  seed?: Seed;
+}
+
+type DenseOp = (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+
+const denseOps = new Map<Activation, DenseOp>();
+
+/**
+ * y = f(x·W + b) with its gradient written with explicit transposes: tfjs's
+ * own matMul gradient uses `transposeA`/`transposeB`, which run about 10x
+ * slower on wasm than a `tf.transpose` followed by a plain matMul.
+ */
+function denseOp(activation: Activation): DenseOp {
+  let op = denseOps.get(activation);
+  if (op === undefined) {
+    op = tf.customGrad((...args) => {
+      const [x, kernel, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+      const linear = tf.fused.matMul({ a: x, b: kernel, bias, activation: isFusable(activation) ? activation : 'linear' });
+      const y = isFusable(activation) ? linear : activate(activation, linear);
+      save([x, kernel, y]);
+      return {
+        value: y,
+        gradFunc: (dy, saved) => {
+          const [input, weights, output] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+          // An empty batch: wasm's matMul over an inner axis of length 0 leaves its output uninitialised.
+          if (input.shape[0] === 0) return [tf.zerosLike(input), tf.zerosLike(weights), tf.zeros([weights.shape[1]])];
+          const d = activationBackward(activation, dy as tf.Tensor2D, output) as tf.Tensor2D;
+          return [tf.matMul(d, tf.transpose(weights)), tf.matMul(tf.transpose(input), d), tf.sum(d, 0)];
+        },
+      };
+    }) as unknown as DenseOp;
+    denseOps.set(activation, op);
+  }
+  return op;
+}
+
+/**
+ * A fully connected layer y = f(x·W + b) on tfjs-core variables: a
+ * Glorot-uniform kernel W [inputSize, outputSize] and a zero bias b. Inputs
+ * of any rank ≥ 1 map their last axis (`[..., inputSize]` → `[..., outputSize]`).
+ * Its backward pass avoids tfjs's transposed matMuls (6x faster training on wasm).
+ *
+ * @example
+ * ```ts
+ * const layer = new Dense({ inputSize: 64, outputSize: 256, activation: 'relu', seed: 1 });
+ * const h = layer.apply(tf.zeros([128, 64])); // [128, 256]
+ * layer.dispose();
+ * ```
+ */
+export class Dense implements Network {
+  /** Features in. */
+  readonly inputSize: number;
+  /** Features out. */
+  readonly outputSize: number;
+  /** Applied to x·W + b. */
+  readonly activation: Activation;
+  /** W, [inputSize, outputSize]. */
+  readonly kernel: tf.Variable;
+  /** b, [outputSize]. */
+  readonly bias: tf.Variable;
+
+  constructor(options: DenseOptions) {
+    this.inputSize = checkSize('Dense', 'inputSize', options?.inputSize);
+    this.outputSize = checkSize('Dense', 'outputSize', options.outputSize);
+    this.activation = checkActivation('Dense', 'activation', options.activation ?? 'linear');
+    if (options.seed !== undefined) seedToUint32(options.seed, 'Dense');
+    const [kernelSeed] = splitSeed(options.seed ?? randomSeed(), 1) as [Seed];
+    this.kernel = tf.variable(glorotUniform(this.inputSize, this.outputSize, { seed: kernelSeed }));
+    this.bias = tf.variable(tf.zeros([this.outputSize]));
+  }
+
+  /** [kernel, bias]. */
+  get variables(): readonly tf.Variable[] {
+    return [this.kernel, this.bias];
+  }
+
+  /** f(x·W + b) for x `[..., inputSize]`, shape `[..., outputSize]`. */
+  apply(x: tf.Tensor): tf.Tensor {
+    checkInput('Dense.apply', x, this.inputSize);
+    return tf.tidy(() => {
+      const rows = x.size / this.inputSize;
+      const flat = (x.rank === 2 ? x : tf.reshape(x, [rows, this.inputSize])) as tf.Tensor2D;
+      const y = denseOp(this.activation)(flat, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
+      return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outputSize]);
+    });
+  }
+
+  /** Frees the kernel and bias. */
+  dispose(): void {
+    this.kernel.dispose();
+    this.bias.dispose();
+  }
+}
+
+/** A positive integer size, or a ValidationError naming it. */
+export function checkSize(where: string, name: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 1) throw new ValidationError(where, name, 'be a positive integer', value);
+  return value as number;
+}
+
+/** A known activation, or a ValidationError listing them. */
+export function checkActivation(where: string, name: string, value: unknown): Activation {
+  if (!ACTIVATIONS.includes(value as Activation)) {
+    throw new ValidationError(where, name, `be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}`, value);
+  }
+  return value as Activation;
+}
+
+/** x must be a float32 tensor whose last axis has `size` features. */
+export function checkInput(where: string, x: unknown, size: number): void {
+  if (!(x instanceof tf.Tensor)) throw new ValidationError(where, 'x', 'be a tf.Tensor', x);
+  if (x.dtype !== 'float32') throw new ValidationError(where, 'x', 'have dtype float32', x.dtype);
+  if (x.rank < 1 || x.shape[x.rank - 1] !== size) {
+    throw new ShapeError(where, `x shape [${x.shape.join(',')}] must end in ${size} features`);
+  }
+}

@@ -116,6 +116,14 @@ export class NotImplementedError extends LatentError {
   }
 }
 
+/** Throws a ValidationError unless `value` is a positive integer; returns it. */
+export function checkPositiveInteger(where: string, option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValidationError(where, option, 'be a positive integer', value);
+  }
+  return value;
+}
+
 /** Formats a value for an error message: short, and exact for numbers. */
 export function formatValue(value: unknown): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LatentError, ValidationError } from '../errors';
+import { checkPositiveInteger, LatentError, ValidationError } from '../errors';
 import { sum } from '../math/sum';
 import type { Seed } from '../random/seed';
 import type { Distribution } from './distribution';
@@ -120,9 +120,7 @@ export interface KLMonteCarloOptions {
  */
 export function klMonteCarlo(p: Distribution, q: Distribution, options: KLMonteCarloOptions = {}): tf.Tensor {
   const { numSamples = 1000, seed } = options;
-  if (!Number.isInteger(numSamples) || numSamples < 1) {
-    throw new ValidationError('klMonteCarlo', 'numSamples', 'be a positive integer', numSamples);
-  }
+  checkPositiveInteger('klMonteCarlo', 'numSamples', numSamples);
   return tf.tidy(() => {
     const x = p.hasRsample ? p.rsample(numSamples, { seed }) : p.sample(numSamples, { seed });
     // latent's sum: wasm's tf.mean accumulates serially in float32.

@@ -2,14 +2,6 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
 import { ShapeError, ValidationError } from '../errors';
 
-/** Throws a ValidationError unless `value` is a positive integer. */
-export function checkPositiveInteger(where: string, option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValidationError(where, option, 'be a positive integer', value);
-  }
-  return value;
-}
-
 /** Throws a ValidationError unless `value` is a Distribution (duck-typed: it has logProb and sample). */
 export function checkDistribution(where: string, option: string, value: unknown): Distribution {
   const d = value as Partial<Distribution> | undefined;

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
 import { kl } from '../distributions/kl';
-import { ShapeError } from '../errors';
+import { checkPositiveInteger, ShapeError } from '../errors';
 import { sum } from '../math/sum';
 import type { Seed } from '../random/seed';
-import { checkDensityShape, checkDistribution, checkFunction, checkPositiveInteger, checkSameBatch } from './check-options';
+import { checkDensityShape, checkDistribution, checkFunction, checkSameBatch } from './check-options';
 import type { LogDensity } from './types';
 
 /** Options of {@link elboTerms}. */

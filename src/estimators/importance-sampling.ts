@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
 import { logSumExp } from '../math/log-sum-exp';
 import type { Seed } from '../random/seed';
-import { checkDistribution, checkFunction, checkPositiveInteger } from './check-options';
+import { checkPositiveInteger } from '../errors';
+import { checkDistribution, checkFunction } from './check-options';
 import { logImportanceWeights } from './log-weights';
 import type { LogDensity } from './types';
 

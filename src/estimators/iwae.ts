@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
-import { ValidationError } from '../errors';
+import { checkPositiveInteger, ValidationError } from '../errors';
 import type { Seed } from '../random/seed';
-import { checkDistribution, checkFunction, checkPositiveInteger } from './check-options';
+import { checkDistribution, checkFunction } from './check-options';
 import { importanceWeightedBound } from './importance-weighted-bound';
 import { logImportanceWeights } from './log-weights';
 import type { LogDensity } from './types';

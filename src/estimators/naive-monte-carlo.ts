@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
 import { logMeanExp } from '../math/log-sum-exp';
 import type { Seed } from '../random/seed';
-import { checkDensityShape, checkDistribution, checkFunction, checkPositiveInteger } from './check-options';
+import { checkPositiveInteger } from '../errors';
+import { checkDensityShape, checkDistribution, checkFunction } from './check-options';
 import type { LogDensity } from './types';
 
 /** Options of {@link naiveMonteCarlo}. */

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
-import { ValidationError } from '../errors';
+import { checkPositiveInteger, ValidationError } from '../errors';
 import { logMeanExp, logSumExp } from '../math/log-sum-exp';
 import { stopGradient } from '../math/stop-gradient';
 import { sum } from '../math/sum';
 import type { Seed } from '../random/seed';
-import { checkDistribution, checkFunction, checkPositiveInteger } from './check-options';
+import { checkDistribution, checkFunction } from './check-options';
 import { logImportanceWeights } from './log-weights';
 import type { LogDensity } from './types';
 

@@ -3,7 +3,7 @@ import { Bernoulli } from '../distributions/bernoulli';
 import { Categorical } from '../distributions/categorical';
 import { Independent } from '../distributions/independent';
 import { MixtureSameFamily } from '../distributions/mixture-same-family';
-import { ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, ShapeError, ValidationError } from '../errors';
 import { logSumExp } from '../math/log-sum-exp';
 import { sum } from '../math/sum';
 import { toFloat } from '../math/to-float';
@@ -141,10 +141,10 @@ export class BernoulliMixture {
   constructor(options: BernoulliMixtureOptions) {
     const where = 'BernoulliMixture';
     const { nComponents, tol = 1e-3, maxIter = 100, nInit = 1, alpha = 0, seed, init = 'random' } = options ?? ({} as BernoulliMixtureOptions);
-    if (!Number.isInteger(nComponents) || nComponents < 1) throw new ValidationError(where, 'nComponents', 'be a positive integer', nComponents);
+    checkPositiveInteger(where, 'nComponents', nComponents);
     if (!(tol >= 0)) throw new ValidationError(where, 'tol', 'be non-negative', tol);
-    if (!Number.isInteger(maxIter) || maxIter < 1) throw new ValidationError(where, 'maxIter', 'be a positive integer', maxIter);
-    if (!Number.isInteger(nInit) || nInit < 1) throw new ValidationError(where, 'nInit', 'be a positive integer', nInit);
+    checkPositiveInteger(where, 'maxIter', maxIter);
+    checkPositiveInteger(where, 'nInit', nInit);
     if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new ValidationError(where, 'alpha', 'be a finite non-negative number', alpha);
     if (seed !== undefined && !Number.isSafeInteger(seed)) throw new ValidationError(where, 'seed', 'be a safe integer', seed);
     if (init !== 'random' && (typeof init !== 'object' || init === null || !('weights' in init) || !('probs' in init))) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LatentError, ValidationError } from '../errors';
+import { checkPositiveInteger, LatentError, ValidationError } from '../errors';
 import { yieldToEventLoop } from './yield-to-event-loop';
 
 /** What an E-step returns: the log-likelihood of the current parameters and the posterior statistics. */
@@ -100,7 +100,7 @@ export async function expectationMaximization<State extends tf.TensorContainer, 
 ): Promise<EMResult<State>> {
   const { eStep, mStep, maxIter = 100, tol = 1e-3, decreaseTolerance = 1e-5, onIteration, signal } = options;
   const where = 'expectationMaximization';
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new ValidationError(where, 'maxIter', 'be a positive integer', maxIter);
+  checkPositiveInteger(where, 'maxIter', maxIter);
   if (!(tol >= 0)) throw new ValidationError(where, 'tol', 'be non-negative', tol);
   let state = options.init;
   // The state before the last M-step, kept until the new state's E-step passes, so a failure can hand it back.

@@ -3,7 +3,7 @@ import { Categorical } from '../distributions/categorical';
 import type { TensorInput } from '../distributions/distribution';
 import { MixtureSameFamily } from '../distributions/mixture-same-family';
 import { MultivariateNormalTriL } from '../distributions/multivariate-normal-tril';
-import { LatentError, ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, LatentError, ShapeError, ValidationError } from '../errors';
 import { randomNormal, randomUniform } from '../random/sampling';
 import { randomSeed, splitSeed, type Seed } from '../random/seed';
 import { EMError, expectationMaximization, type EMIteration } from './expectation-maximization';
@@ -157,12 +157,12 @@ export class GaussianMixture {
 
   constructor(options: GaussianMixtureOptions) {
     const { nComponents, covarianceType = 'full', tol = 1e-3, maxIter = 100, regCovar = 1e-6, init = 'kmeans++', nInit = 1, seed, warmStart = false } = options;
-    if (!Number.isInteger(nComponents) || nComponents < 1) throw new ValidationError(NAME, 'nComponents', 'be a positive integer', nComponents);
+    checkPositiveInteger(NAME, 'nComponents', nComponents);
     if (!COVARIANCE_TYPES.includes(covarianceType)) throw new ValidationError(NAME, 'covarianceType', `be one of ${COVARIANCE_TYPES.join(', ')}`, covarianceType);
     if (!(tol >= 0)) throw new ValidationError(NAME, 'tol', 'be non-negative', tol);
-    if (!Number.isInteger(maxIter) || maxIter < 1) throw new ValidationError(NAME, 'maxIter', 'be a positive integer', maxIter);
+    checkPositiveInteger(NAME, 'maxIter', maxIter);
     if (!(regCovar >= 0)) throw new ValidationError(NAME, 'regCovar', 'be non-negative', regCovar);
-    if (!Number.isInteger(nInit) || nInit < 1) throw new ValidationError(NAME, 'nInit', 'be a positive integer', nInit);
+    checkPositiveInteger(NAME, 'nInit', nInit);
     if (init !== 'kmeans++' && init !== 'random' && (typeof init !== 'object' || init === null || init.weights === undefined || init.means === undefined)) {
       throw new ValidationError(NAME, 'init', "be 'kmeans++', 'random' or { weights, means, precisions? | covariances? }", init);
     }
@@ -346,7 +346,7 @@ export class GaussianMixture {
    */
   sample(n: number, { seed }: { seed?: Seed } = {}): GaussianMixtureSample {
     const fitted = this.state('sample');
-    if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${NAME}.sample`, 'n', 'be a positive integer', n);
+    checkPositiveInteger(`${NAME}.sample`, 'n', n);
     const [labelSeed, noiseSeed] = splitSeed(seed ?? randomSeed(), 2) as [Seed, Seed];
     const { weights, means } = fitted.params;
     const [k, d] = means.shape as [number, number];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MultivariateNormalTriL } from '../distributions/multivariate-normal-tril';
-import { ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, ShapeError, ValidationError } from '../errors';
 import { cholesky } from '../math/cholesky';
 import { matrixDiagPart } from '../math/matrix-diag-part';
 import { sum } from '../math/sum';
@@ -92,9 +92,9 @@ export class ProbabilisticPCA {
 
   constructor(options: ProbabilisticPCAOptions) {
     const { latentDim, method = 'closed-form', maxIter = 1000, tol = 1e-6, seed } = options ?? ({} as ProbabilisticPCAOptions);
-    if (!Number.isInteger(latentDim) || latentDim < 1) throw new ValidationError(NAME, 'latentDim', 'be a positive integer', latentDim);
+    checkPositiveInteger(NAME, 'latentDim', latentDim);
     if (method !== 'closed-form' && method !== 'em') throw new ValidationError(NAME, 'method', "be 'closed-form' or 'em'", method);
-    if (!Number.isInteger(maxIter) || maxIter < 1) throw new ValidationError(NAME, 'maxIter', 'be a positive integer', maxIter);
+    checkPositiveInteger(NAME, 'maxIter', maxIter);
     if (!(tol >= 0)) throw new ValidationError(NAME, 'tol', 'be non-negative', tol);
     if (seed !== undefined && !Number.isSafeInteger(seed)) throw new ValidationError(NAME, 'seed', 'be a safe integer', seed);
     this.latentDim = latentDim;

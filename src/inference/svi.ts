@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
-import { LatentError, NonFiniteError, ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, LatentError, NonFiniteError, ShapeError, ValidationError } from '../errors';
 import { elboLoss } from '../estimators/elbo-loss';
 import { iwaeLoss } from '../estimators/iwae-loss';
 import type { GradientEstimator } from '../estimators/surrogate-loss';
@@ -163,14 +163,12 @@ export class SVI {
     this.gradient = options.gradient ?? 'pathwise';
     if (!GRADIENTS.includes(this.gradient)) throw new ValidationError(where, 'gradient', `be one of ${GRADIENTS.map((g) => `'${g}'`).join(', ')}`, this.gradient);
     this.numSamples = options.numSamples ?? (this.gradient === 'score' ? 2 * k : k);
-    if (!Number.isInteger(this.numSamples) || this.numSamples < 1) throw new ValidationError(where, 'numSamples', 'be a positive integer', this.numSamples);
+    checkPositiveInteger(where, 'numSamples', this.numSamples);
     if (this.numSamples % k !== 0) throw new ValidationError(where, 'numSamples', `be a multiple of k = ${k} (groups of k draws)`, this.numSamples);
     if (this.gradient === 'score' && this.numSamples < 2 * k) {
       throw new ValidationError(where, 'numSamples', `be at least 2·k = ${2 * k} with gradient 'score' (each group of k draws is baselined by the others)`, this.numSamples);
     }
-    if (options.datasetSize !== undefined && (!Number.isInteger(options.datasetSize) || options.datasetSize < 1)) {
-      throw new ValidationError(where, 'datasetSize', 'be a positive integer', options.datasetSize);
-    }
+    if (options.datasetSize !== undefined) checkPositiveInteger(where, 'datasetSize', options.datasetSize);
     this.datasetSize = options.datasetSize;
     this.guide = options.guide;
     this.logJoint = options.logJoint;
@@ -223,8 +221,8 @@ export class SVI {
     const { onStep, onEpoch, signal, shuffle = true } = options;
     const maxSteps = options.steps ?? Infinity;
     const maxEpochs = options.epochs ?? (options.steps === undefined ? 1 : Infinity);
-    if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) throw new ValidationError(where, 'steps', 'be a positive integer', options.steps);
-    if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) throw new ValidationError(where, 'epochs', 'be a positive integer', options.epochs);
+    if (options.steps !== undefined) checkPositiveInteger(where, 'steps', options.steps);
+    if (options.epochs !== undefined) checkPositiveInteger(where, 'epochs', options.epochs);
     const batches = batchSource(where, data, options.batchSize, this.datasetSize);
     const datasetRows = data instanceof tf.Tensor ? data.shape[0] : undefined;
     signal?.throwIfAborted();
@@ -376,7 +374,7 @@ function batchSource(
       throw new ShapeError(where, `data has ${rows} rows but SVI was built with datasetSize ${datasetSize}`);
     }
     const size = batchSize ?? Math.min(32, rows);
-    if (!Number.isInteger(size) || size < 1) throw new ValidationError(where, 'batchSize', 'be a positive integer', batchSize);
+    checkPositiveInteger(where, 'batchSize', size);
     return async function* (epochSeed, shuffle) {
       const order = shuffle ? permutation(rows, epochSeed) : Int32Array.from({ length: rows }, (_, i) => i);
       for (let start = 0; start < rows; start += size) {

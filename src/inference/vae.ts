@@ -4,14 +4,14 @@ import type { Distribution } from '../distributions/distribution';
 import { Independent } from '../distributions/independent';
 import { MultivariateNormalDiag } from '../distributions/multivariate-normal-diag';
 import { Normal } from '../distributions/normal';
-import { ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, ShapeError, ValidationError } from '../errors';
 import type { GradientEstimator } from '../estimators/surrogate-loss';
 import { logSumExp } from '../math/log-sum-exp';
 import { softplus } from '../math/log1p-exp';
 import { collectVariables, type Network } from '../nn/network';
 import { loadWeights, saveWeights, type SavedWeights } from '../nn/weights';
 import { randomNormal } from '../random/sampling';
-import { randomSeed, SeedStream, splitSeed, type Seed } from '../random/seed';
+import { randomSeed, SeedStream, seedToUint32, splitSeed, type Seed } from '../random/seed';
 import { SVI, type SVIFitOptions, type SVIFitResult, type SVIObjective } from './svi';
 import { yieldToEventLoop } from './yield-to-event-loop';
 
@@ -117,7 +117,7 @@ export class VAE {
         throw new ValidationError(where, name, 'be a Network ({ apply(x), variables }; see MLP and network())', net);
       }
     }
-    if (!Number.isInteger(options.latentDim) || options.latentDim < 1) throw new ValidationError(where, 'latentDim', 'be a positive integer', options.latentDim);
+    checkPositiveInteger(where, 'latentDim', options.latentDim);
     const likelihood = options.likelihood ?? 'bernoulli';
     if (likelihood !== 'bernoulli' && likelihood !== 'gaussian') throw new ValidationError(where, 'likelihood', "be 'bernoulli' or 'gaussian'", likelihood);
     this.encoder = options.encoder;
@@ -125,7 +125,7 @@ export class VAE {
     this.latentDim = options.latentDim;
     this.likelihood = likelihood;
     const seed = options.seed ?? randomSeed();
-    if (!Number.isSafeInteger(seed)) throw new ValidationError(where, 'seed', 'be a safe integer', seed);
+    seedToUint32(seed, where);
     const [sviSeed, ownSeed] = splitSeed(seed, 2) as [Seed, Seed];
     this.seeds = new SeedStream(ownSeed, 'VAE');
     this.ownsOptimizer = options.optimizer === undefined;
@@ -209,7 +209,7 @@ export class VAE {
    * `mean: true`, E[x | z] for each prior draw z instead (smooth images).
    */
   sample(n: number, options: { seed?: Seed; mean?: boolean } = {}): tf.Tensor {
-    if (!Number.isInteger(n) || n < 1) throw new ValidationError('VAE.sample', 'n', 'be a positive integer', n);
+    checkPositiveInteger('VAE.sample', 'n', n);
     const [zSeed, xSeed] = splitSeed(options.seed ?? this.seeds.next(), 2) as [Seed, Seed];
     return tf.tidy(() => {
       const p = this.observation('VAE.sample', randomNormal([n, this.latentDim], { seed: zSeed }));
@@ -228,8 +228,8 @@ export class VAE {
     this.checkData(where, x);
     const k = options.k ?? 5000;
     const chunkRows = options.chunkRows ?? 16384;
-    if (!Number.isInteger(k) || k < 1) throw new ValidationError(where, 'k', 'be a positive integer', k);
-    if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new ValidationError(where, 'chunkRows', 'be a positive integer', chunkRows);
+    checkPositiveInteger(where, 'k', k);
+    checkPositiveInteger(where, 'chunkRows', chunkRows);
     const seeds = new SeedStream(options.seed ?? this.seeds.next(), where);
     const n = x.shape[0] as number;
     if (n === 0) return tf.zeros([0]) as tf.Tensor1D;

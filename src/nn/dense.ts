@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, ShapeError, ValidationError } from '../errors';
 import { randomSeed, seedToUint32, splitSeed, type Seed } from '../random/seed';
 import { ACTIVATIONS, activate, activationBackward, isFusable, type Activation } from './activation';
 import { glorotUniform } from './glorot-uniform';
@@ -76,8 +76,8 @@ export class Dense implements Network {
   readonly bias: tf.Variable;
 
   constructor(options: DenseOptions) {
-    this.inputSize = checkSize('Dense', 'inputSize', options?.inputSize);
-    this.outputSize = checkSize('Dense', 'outputSize', options.outputSize);
+    this.inputSize = checkPositiveInteger('Dense', 'inputSize', options?.inputSize);
+    this.outputSize = checkPositiveInteger('Dense', 'outputSize', options.outputSize);
     this.activation = checkActivation('Dense', 'activation', options.activation ?? 'linear');
     if (options.seed !== undefined) seedToUint32(options.seed, 'Dense');
     const [kernelSeed] = splitSeed(options.seed ?? randomSeed(), 1) as [Seed];
@@ -106,12 +106,6 @@ export class Dense implements Network {
     this.kernel.dispose();
     this.bias.dispose();
   }
-}
-
-/** A positive integer size, or a ValidationError naming it. */
-export function checkSize(where: string, name: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) < 1) throw new ValidationError(where, name, 'be a positive integer', value);
-  return value as number;
 }
 
 /** A known activation, or a ValidationError listing them. */

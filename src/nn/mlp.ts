@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ValidationError } from '../errors';
+import { checkPositiveInteger, ValidationError } from '../errors';
 import { randomSeed, seedToUint32, splitSeed } from '../random/seed';
 import type { Seed } from '../random/seed';
 import type { Activation } from './activation';
-import { checkActivation, checkInput, checkSize, Dense } from './dense';
+import { checkActivation, checkInput, Dense } from './dense';
 import type { Network } from './network';
 
 /** Options of {@link MLP}. */
@@ -43,7 +43,7 @@ export class MLP implements Network {
     if (!Array.isArray(sizes) || sizes.length < 2) {
       throw new ValidationError('MLP', 'sizes', 'be an array of at least two layer widths (input and output)', sizes);
     }
-    sizes.forEach((size, i) => checkSize('MLP', `sizes[${i}]`, size));
+    sizes.forEach((size, i) => checkPositiveInteger('MLP', `sizes[${i}]`, size));
     const activation = checkActivation('MLP', 'activation', options.activation ?? 'relu');
     const outputActivation = checkActivation('MLP', 'outputActivation', options.outputActivation ?? 'linear');
     if (options.seed !== undefined) seedToUint32(options.seed, 'MLP');

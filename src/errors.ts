@@ -116,10 +116,33 @@ export class NotImplementedError extends LatentError {
   }
 }
 
+/**
+ * An object whose tensors were freed by `dispose()` was used again.
+ *
+ * @example
+ * ```ts
+ * layer.dispose();
+ * layer.apply(x); // DisposedError: Dense.apply: this Dense has been disposed
+ * ```
+ */
+export class DisposedError extends LatentError {
+  constructor(where: string, what: string) {
+    super(`${where}: this ${what} has been disposed; create a new one (or load saved weights into a new one)`);
+  }
+}
+
 /** Throws a ValidationError unless `value` is a positive integer; returns it. */
 export function checkPositiveInteger(where: string, option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new ValidationError(where, option, 'be a positive integer', value);
+  }
+  return value;
+}
+
+/** Throws a ValidationError unless `value` is a non-negative integer; returns it. */
+export function checkNonNegativeInteger(where: string, option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ValidationError(where, option, 'be a non-negative integer', value);
   }
   return value;
 }
@@ -135,6 +158,12 @@ export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'object' && 'shape' in value && Array.isArray((value as { shape: unknown }).shape)) {
     return `a tensor of shape [${(value as { shape: number[] }).shape.join(',')}]`;
+  }
+  if (typeof value === 'function') return value.name ? `the function ${value.name}` : 'a function';
+  if (typeof value === 'object') {
+    const name = (value as object).constructor?.name;
+    if (name !== undefined && name !== 'Object') return `a ${name}`;
+    return `an object with keys [${Object.keys(value as object).slice(0, 8).join(', ')}]`;
   }
   return String(value);
 }

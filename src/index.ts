@@ -12,7 +12,7 @@ export * from './backend/index';
 export * from './distributions/index';
 export * from './estimators/index';
 export * from './inference/index';
-export { BackendUnavailableError, LatentError, NonFiniteError, NotImplementedError, ShapeError, ValidationError } from './errors';
+export { BackendUnavailableError, DisposedError, LatentError, NonFiniteError, NotImplementedError, ShapeError, ValidationError } from './errors';
 export * from './math/index';
 export * from './nn/index';
 export * from './random/index';

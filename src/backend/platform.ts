@@ -3,6 +3,9 @@
  * the Node version; the browser build swaps in `platform.browser.ts` (see
  * tsup.config.ts), so no Node module reaches a browser bundle.
  */
+// In Node, importing latent registers the cpu backend (a required peer), so
+// that nothing fails with "No backend found in registry" before initBackend().
+import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../math/stop-gradient';
 import { log1p } from '../math/log1p';
 import { softplus } from '../math/log1p-exp';
+import { unaryCustomGradient } from '../math/custom-gradient';
 import { logWithExactZero } from '../math/log-zero';
 import { randomUniform } from '../random/sampling';
 import type { Seed } from '../random/seed';
@@ -34,14 +35,18 @@ export class Bernoulli extends Distribution {
 
   constructor(parameters: BernoulliParameters, options: DistributionOptions = {}) {
     super('Bernoulli', options);
-    if (logitsOrProbs('Bernoulli', parameters) === 'logits') {
-      this.logits = this.parameter('logits', parameters.logits as TensorInput, constraints.real);
-    } else {
-      const p = this.parameter('probs', parameters.probs as TensorInput, constraints.unitInterval);
-      // log p − log(1 − p): ±Infinity at p = 1 and p = 0, exact near both ends.
-      this.logits = this.own(tf.tidy(() => tf.sub(logWithExactZero(p), log1p(tf.neg(p)))));
+    try {
+      if (logitsOrProbs('Bernoulli', parameters) === 'logits') {
+        this.logits = this.parameter('logits', parameters.logits as TensorInput, constraints.real);
+      } else {
+        const p = this.parameter('probs', parameters.probs as TensorInput, constraints.unitInterval);
+        this.logits = this.own(tf.tidy(() => probsToLogits(p)));
+      }
+      this.setShapes(this.logits.shape, []);
+    } catch (e) {
+      this.dispose(); // nobody can reach a half-built distribution: free what it made
+      throw e;
     }
-    this.setShapes(this.logits.shape, []);
   }
 
   /** P(X = 1) = sigmoid(logits), a new tensor of shape `batchShape`. */
@@ -93,6 +98,24 @@ export class Bernoulli extends Distribution {
     return tf.tidy(() => tf.mul(tf.sigmoid(this.logits), tf.sigmoid(tf.neg(this.logits))));
   }
 }
+
+/**
+ * log p − log(1 − p): ±Infinity at p = 1 and p = 0, exact near both ends.
+ * Its gradient 1 / (p (1 − p)) is infinite at p = 0 and p = 1; there it is
+ * taken as 0 (torch clamps p to [ε, 1 − ε], which does the same), so that
+ * log P(X = 0) at p = 0 gets a 0 gradient rather than 0 · ∞ = NaN.
+ */
+const probsToLogits = unaryCustomGradient<[tf.Tensor]>((p, save) => {
+  save([p]);
+  return {
+    value: tf.sub(logWithExactZero(p), log1p(tf.neg(p))),
+    gradFunc: (dy, [probs]) => {
+      const interior = tf.logicalAnd(tf.greater(probs, 0), tf.less(probs, 1));
+      const safe = tf.where(interior, probs, tf.fill(probs.shape, 0.5));
+      return tf.where(interior, tf.div(dy, tf.mul(safe, tf.sub(1, safe))), tf.zerosLike(probs));
+    },
+  };
+});
 
 /**
  * w · v, but exactly 0 where w = 0 (also when v is infinite), with a finite

@@ -63,20 +63,25 @@ export class Categorical extends Distribution {
 
   constructor(parameters: CategoricalParameters, options: DistributionOptions = {}) {
     super('Categorical', options);
-    const given = logitsOrProbs('Categorical', parameters);
-    const value = (given === 'logits' ? parameters.logits : parameters.probs) as TensorInput;
-    const shape = shapeOf(value);
-    if (shape !== undefined && (shape.length === 0 || shape[shape.length - 1] === 0)) {
-      throw new ShapeError('Categorical', `${given} must have shape [...batchShape, K] with K ≥ 1 categories on the last axis (got shape [${shape.join(',')}])`);
+    try {
+      const given = logitsOrProbs('Categorical', parameters);
+      const value = (given === 'logits' ? parameters.logits : parameters.probs) as TensorInput;
+      const shape = shapeOf(value);
+      if (shape !== undefined && (shape.length === 0 || shape[shape.length - 1] === 0)) {
+        throw new ShapeError('Categorical', `${given} must have shape [...batchShape, K] with K ≥ 1 categories on the last axis (got shape [${shape.join(',')}])`);
+      }
+      if (given === 'logits') {
+        this.logits = this.parameter('logits', value, categoryLogits);
+      } else {
+        const probs = this.parameter('probs', value, constraints.simplex);
+        this.logits = this.own(tf.tidy(() => logWithExactZero(probs)));
+      }
+      this.numCategories = this.logits.shape[this.logits.rank - 1] as number;
+      this.setShapes(this.logits.shape.slice(0, -1), []);
+    } catch (e) {
+      this.dispose(); // nobody can reach a half-built distribution: free what it made
+      throw e;
     }
-    if (given === 'logits') {
-      this.logits = this.parameter('logits', value, categoryLogits);
-    } else {
-      const probs = this.parameter('probs', value, constraints.simplex);
-      this.logits = this.own(tf.tidy(() => logWithExactZero(probs)));
-    }
-    this.numCategories = this.logits.shape[this.logits.rank - 1] as number;
-    this.setShapes(this.logits.shape.slice(0, -1), []);
   }
 
   /** Normalised log-probabilities (log-softmax over the last axis), shape `[...batchShape, K]`. */

@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeError, NotImplementedError, ShapeError, ValidationError } from '../errors';
+import { NotImplementedError, ShapeError, ValidationError } from '../errors';
+import { checkAllocation } from '../math/check-allocation';
 import { stopGradient } from '../math/stop-gradient';
 import { toFloat } from '../math/to-float';
+import { flattenNumbers, tensorOf, type TensorInput } from '../math/to-tensor';
 import { randomSeed, type Seed } from '../random/seed';
 import type { Constraint } from './constraints';
 import { broadcastShapes, normalizeSampleShape, sizeOf } from './shapes';
-import { checkConstraint, flatNumbers, getValidateArgs } from './validation';
+import { checkConstraint, getValidateArgs } from './validation';
+import { constraints } from './constraints';
 
-/** A parameter or value: a number, a nested array of numbers, or a tensor. */
-export type TensorInput = tf.Tensor | tf.TensorLike;
+export type { TensorInput } from '../math/to-tensor';
 
 /** Options every distribution accepts. */
 export interface DistributionOptions {
@@ -114,6 +116,7 @@ export abstract class Distribution {
    */
   sample(sampleShape: number | readonly number[] = [], options: SampleOptions = {}): tf.Tensor {
     const shape = normalizeSampleShape(`${this.name}.sample`, sampleShape);
+    checkAllocation(`${this.name}.sample`, 'sampleShape', [...shape, ...this.batchShape, ...this.eventShape]);
     return tf.tidy(() => {
       const draws = this.sampleN(sizeOf(shape), options.seed ?? randomSeed());
       return tf.reshape(this.hasRsample ? stopGradient(draws) : draws, [...shape, ...this.batchShape, ...this.eventShape]);
@@ -133,6 +136,7 @@ export abstract class Distribution {
       );
     }
     const shape = normalizeSampleShape(`${this.name}.rsample`, sampleShape);
+    checkAllocation(`${this.name}.rsample`, 'sampleShape', [...shape, ...this.batchShape, ...this.eventShape]);
     return tf.tidy(() =>
       tf.reshape(this.sampleN(sizeOf(shape), options.seed ?? randomSeed()), [...shape, ...this.batchShape, ...this.eventShape]),
     );
@@ -184,29 +188,34 @@ export abstract class Distribution {
 
   /**
    * Converts a parameter to a float32 tensor (owned when made here) and, when
-   * validating, checks it against `constraint`.
+   * validating, checks it against `constraint` — the float32 values the
+   * tensor holds, so that 1e-46 (0 in float32) is not a positive scale.
+   * When it throws, everything this distribution made so far is freed.
    */
   protected parameter(argument: string, value: TensorInput, constraint: Constraint): tf.Tensor {
-    const tensor = this.toFloatTensor(argument, value);
-    if (this.validateArgs) {
-      const values = value instanceof tf.Tensor ? tensor : flatNumbers(value);
-      checkConstraint(this.name, argument, values, tensor.shape, constraint);
+    try {
+      if (value instanceof tf.Tensor) {
+        const tensor = this.toFloatTensor(argument, value);
+        if (this.validateArgs) checkConstraint(this.name, argument, tensor, tensor.shape, constraint);
+        return tensor;
+      }
+      const { values, shape } = flattenNumbers(this.name, argument, value);
+      if (this.validateArgs) checkConstraint(this.name, argument, values, shape, constraint);
+      return this.own(tensorOf(this.name, values, shape));
+    } catch (e) {
+      this.dispose();
+      throw e;
     }
-    return tensor;
   }
 
   /** A float32 tensor of `value`; made (and owned) here unless it already is one. */
   protected toFloatTensor(argument: string, value: TensorInput): tf.Tensor {
-    if (value instanceof tf.Tensor) return value.dtype === 'float32' ? value : this.own(toFloat(value));
-    const rule = 'be a number, a nested array of numbers or a tf.Tensor';
-    if (typeof value !== 'number' && !Array.isArray(value) && !ArrayBuffer.isView(value)) {
-      throw new ValidationError(this.name, argument, rule, value);
+    if (value instanceof tf.Tensor) {
+      if (value.isDisposed) throw new ValidationError(this.name, argument, 'not be a disposed tensor', value);
+      return value.dtype === 'float32' ? value : this.own(toFloat(value));
     }
-    try {
-      return this.own(tf.tensor(value as tf.TensorLike, undefined, 'float32'));
-    } catch (e) {
-      throw new ValidationError(this.name, argument, rule, value, describeError(e));
-    }
+    const { values, shape } = flattenNumbers(this.name, argument, value);
+    return this.own(tensorOf(this.name, values, shape));
   }
 
   /** Records a tensor this distribution made, to free it in {@link dispose}. */
@@ -218,24 +227,30 @@ export abstract class Distribution {
   /**
    * Converts a `logProb` argument to a float32 tensor, checks that its shape
    * broadcasts with `batchShape ++ eventShape` and, when validating, that it
-   * lies in `support`. Call inside `tf.tidy`.
+   * lies in `support` (default: not NaN). Call inside `tf.tidy`.
    */
-  protected checkValue(value: TensorInput, support?: Constraint): tf.Tensor {
-    const where = `${this.name}.logProb`;
-    const x = value instanceof tf.Tensor ? toFloat(value) : tf.tensor(value as tf.TensorLike, undefined, 'float32');
+  protected checkValue(value: TensorInput, support: Constraint = constraints.real, where = `${this.name}.logProb`, argument = 'value'): tf.Tensor {
+    let x: tf.Tensor;
+    let flat: Float32Array | undefined;
+    if (value instanceof tf.Tensor) {
+      if (value.isDisposed) throw new ValidationError(where, argument, 'not be a disposed tensor', value);
+      x = toFloat(value);
+    } else {
+      const { values, shape } = flattenNumbers(where, argument, value);
+      flat = values;
+      x = tensorOf(where, values, shape);
+    }
     const eventRank = this.eventShape.length;
     const valueEvent = x.shape.slice(x.rank - eventRank);
     if (x.rank < eventRank || valueEvent.some((d, i) => d !== this.eventShape[i] && d !== 1)) {
-      throw new ShapeError(where, `value shape [${x.shape.join(',')}] does not end in eventShape [${this.eventShape.join(',')}]`);
+      throw new ShapeError(where, `${argument} shape [${x.shape.join(',')}] does not end in eventShape [${this.eventShape.join(',')}]`);
     }
     try {
       broadcastShapes(where, x.shape.slice(0, x.rank - eventRank), this.batchShape);
     } catch {
-      throw new ShapeError(where, `value shape [${x.shape.join(',')}] does not broadcast with batchShape [${this.batchShape.join(',')}]`);
+      throw new ShapeError(where, `${argument} shape [${x.shape.join(',')}] does not broadcast with batchShape [${this.batchShape.join(',')}]`);
     }
-    if (support !== undefined && this.validateArgs) {
-      checkConstraint(where, 'value', value instanceof tf.Tensor ? x : flatNumbers(value), x.shape, support);
-    }
+    if (this.validateArgs) checkConstraint(where, argument, flat ?? x, x.shape, support);
     return x;
   }
 }

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkPositiveInteger, LatentError, ValidationError } from '../errors';
+import { broadcastShapes } from './shapes';
 import { sum } from '../math/sum';
 import type { Seed } from '../random/seed';
-import type { Distribution } from './distribution';
+import { Distribution } from './distribution';
 import { BUILTIN_KL } from './kl-builtin';
 
 /** A class of distributions (abstract ones included), as a registry key. */
@@ -41,9 +42,12 @@ export function registerKL<P extends Distribution, Q extends Distribution>(
   Q: DistributionClass<Q>,
   fn: KLFunction<P, Q>,
 ): void {
-  if (typeof P !== 'function' || typeof Q !== 'function' || typeof fn !== 'function') {
-    throw new ValidationError('registerKL', 'arguments', 'be two distribution classes and a function');
+  for (const [name, cls] of [['P', P], ['Q', Q]] as const) {
+    if (typeof cls !== 'function' || !(cls === Distribution || cls.prototype instanceof Distribution)) {
+      throw new ValidationError('registerKL', name, 'be a class extending Distribution', cls);
+    }
   }
+  if (typeof fn !== 'function') throw new ValidationError('registerKL', 'fn', 'be a function (p, q) => Tensor', fn);
   if (registrations().some((r) => r.p === P && r.q === Q)) {
     throw new ValidationError('registerKL', 'pair', 'not already have a KL divergence', undefined, `${P.name} ‖ ${Q.name}`);
   }
@@ -65,7 +69,22 @@ export function registerKL<P extends Distribution, Q extends Distribution>(
  * ```
  */
 export function kl(p: Distribution, q: Distribution): tf.Tensor {
-  return resolve(p, q)(p, q);
+  checkPair('kl', p, q);
+  const fn = resolve(p, q);
+  checkBatchShapes('kl', p, q);
+  return fn(p, q);
+}
+
+/** p and q must be distributions. */
+function checkPair(where: string, p: unknown, q: unknown): void {
+  for (const [name, d] of [['p', p], ['q', q]] as const) {
+    if (!(d instanceof Distribution)) throw new ValidationError(where, name, 'be a Distribution', d);
+  }
+}
+
+/** Their batch shapes must broadcast (each KL checks the event shapes it needs). */
+function checkBatchShapes(where: string, p: Distribution, q: Distribution): void {
+  broadcastShapes(where, p.batchShape, q.batchShape, 'p.batchShape and q.batchShape');
 }
 
 function resolve(p: Distribution, q: Distribution): KLFunction {
@@ -121,6 +140,8 @@ export interface KLMonteCarloOptions {
 export function klMonteCarlo(p: Distribution, q: Distribution, options: KLMonteCarloOptions = {}): tf.Tensor {
   const { numSamples = 1000, seed } = options;
   checkPositiveInteger('klMonteCarlo', 'numSamples', numSamples);
+  checkPair('klMonteCarlo', p, q);
+  checkBatchShapes('klMonteCarlo', p, q);
   return tf.tidy(() => {
     const x = p.hasRsample ? p.rsample(numSamples, { seed }) : p.sample(numSamples, { seed });
     // latent's sum: wasm's tf.mean accumulates serially in float32.

@@ -5,6 +5,7 @@ import { logSumExp } from '../math/log-sum-exp';
 import { sum } from '../math/sum';
 import { splitSeed, type Seed } from '../random/seed';
 import { Categorical } from './categorical';
+import { checkParameters } from './validation';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 
 /** Parameters of {@link MixtureSameFamily}. */
@@ -18,9 +19,10 @@ export interface MixtureSameFamilyParameters {
 /**
  * A batch of mixtures of K distributions of one family:
  * p(x) = Σ_k π_k p_k(x), with the weights π from a {@link Categorical} of
- * batchShape B and the components from one distribution of batchShape
- * `[...B, K]` (the last batch axis indexes the components). batchShape is B,
- * eventShape the components' eventShape.
+ * batchShape B (or one that broadcasts to B, as torch allows) and the
+ * components from one distribution of batchShape `[...B, K]` (the last batch
+ * axis indexes the components). batchShape is B, eventShape the components'
+ * eventShape.
  *
  * `logProb` is a log-sum-exp over the components, exact far in the tails.
  * Sampling draws a component per sample and then a value from it; it has no
@@ -47,8 +49,9 @@ export class MixtureSameFamily extends Distribution {
   /** The K components, batchShape `[...batchShape, K]` (not owned). */
   readonly components: Distribution;
 
-  constructor({ mixture, components }: MixtureSameFamilyParameters, options: DistributionOptions = {}) {
+  constructor(parameters: MixtureSameFamilyParameters, options: DistributionOptions = {}) {
     super('MixtureSameFamily', options);
+    const { mixture, components } = checkParameters(this.name, parameters, '{ mixture, components }');
     if (!(mixture instanceof Categorical)) throw new ValidationError(this.name, 'mixture', 'be a Categorical', mixture);
     if (!(components instanceof Distribution)) throw new ValidationError(this.name, 'components', 'be a Distribution', components);
     const componentBatch = components.batchShape;
@@ -58,8 +61,10 @@ export class MixtureSameFamily extends Distribution {
     if (k !== mixture.numCategories) {
       throw new ShapeError(this.name, `the last axis of components.batchShape must have one component per category (got ${shapes})`);
     }
-    if (batch.length !== mixture.batchShape.length || batch.some((d, i) => d !== mixture.batchShape[i])) {
-      throw new ShapeError(this.name, `components.batchShape must be mixture.batchShape followed by the number of categories (got ${shapes})`);
+    const mixtureBatch = mixture.batchShape;
+    const offset = batch.length - mixtureBatch.length;
+    if (offset < 0 || mixtureBatch.some((d, i) => d !== 1 && d !== batch[offset + i])) {
+      throw new ShapeError(this.name, `mixture.batchShape must broadcast to components.batchShape without its last axis (got ${shapes})`);
     }
     this.mixture = mixture;
     this.components = components;
@@ -88,7 +93,7 @@ export class MixtureSameFamily extends Distribution {
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {
     const [forMixture, forComponents] = splitSeed(seed, 2) as [Seed, Seed];
-    const chosen = this.mixture.sample(n, { seed: forMixture }); // [n, ...B], float32 indices
+    const chosen = this.broadcastMixture().sample(n, { seed: forMixture }); // [n, ...B], float32 indices
     const draws = this.components.sample(n, { seed: forComponents }); // [n, ...B, K, ...E]
     // A one-hot mask by comparison: wasm's oneHot ignores its dtype argument (int32 bits in a float32 tensor).
     const oneHot = toFloat(tf.equal(tf.expandDims(chosen, -1), tf.range(0, this.numComponents, 1, 'float32')));
@@ -131,6 +136,14 @@ export class MixtureSameFamily extends Distribution {
   /** Frees nothing: `mixture` and `components` are not owned; dispose them yourself. */
   override dispose(): void {
     super.dispose();
+  }
+
+  /** The mixture with batchShape B (a separate draw per batch entry when its own batch shape is smaller), inside a tidy. */
+  private broadcastMixture(): Categorical {
+    const shape = this.mixture.batchShape;
+    if (shape.length === this.batchShape.length && shape.every((d, i) => d === this.batchShape[i])) return this.mixture;
+    const logits = tf.add(this.mixture.logits, tf.zeros([...this.batchShape, this.numComponents]));
+    return new Categorical({ logits }, { validateArgs: false });
   }
 
   /** The mixing weights π, shape `[...B, K, 1...]` with a 1 per event axis. */

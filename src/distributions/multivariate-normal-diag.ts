@@ -6,6 +6,7 @@ import { sum } from '../math/sum';
 import { randomNormal } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
+import { checkParameters } from './validation';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { broadcastShapes, expandTo, sumToShape } from './shapes';
 
@@ -40,15 +41,21 @@ export class MultivariateNormalDiag extends Distribution {
   /** Standard deviations of the coordinates (as given). */
   readonly scaleDiag: tf.Tensor;
 
-  constructor({ loc, scaleDiag }: MultivariateNormalDiagParameters, options: DistributionOptions = {}) {
+  constructor(parameters: MultivariateNormalDiagParameters, options: DistributionOptions = {}) {
     super('MultivariateNormalDiag', options);
-    this.loc = this.parameter('loc', loc, constraints.finite);
-    this.scaleDiag = this.parameter('scaleDiag', scaleDiag, constraints.positive);
-    for (const [name, t] of [['loc', this.loc], ['scaleDiag', this.scaleDiag]] as const) {
-      if (t.rank < 1) throw new ShapeError(this.name, `${name} must have at least one dimension, the event [..., d] (got a scalar)`);
+    try {
+      const { loc, scaleDiag } = checkParameters(this.name, parameters, '{ loc, scaleDiag }');
+      this.loc = this.parameter('loc', loc, constraints.finite);
+      this.scaleDiag = this.parameter('scaleDiag', scaleDiag, constraints.positive);
+      for (const [name, t] of [['loc', this.loc], ['scaleDiag', this.scaleDiag]] as const) {
+        if (t.rank < 1) throw new ShapeError(this.name, `${name} must have at least one dimension, the event [..., d] (got a scalar)`);
+      }
+      const shape = broadcastShapes(this.name, this.loc.shape, this.scaleDiag.shape, 'loc and scaleDiag shapes');
+      this.setShapes(shape.slice(0, -1), shape.slice(-1));
+    } catch (e) {
+      this.dispose(); // nobody can reach a half-built distribution: free what it made
+      throw e;
     }
-    const shape = broadcastShapes(this.name, this.loc.shape, this.scaleDiag.shape, 'loc and scaleDiag shapes');
-    this.setShapes(shape.slice(0, -1), shape.slice(-1));
   }
 
   override get hasRsample(): boolean {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { toTensor } from '../math/to-tensor';
 import { stopGradient } from '../math/stop-gradient';
 import { toFloat } from '../math/to-float';
 import { describeError, formatValue, NonFiniteError, ShapeError, ValidationError } from '../errors';
@@ -12,6 +13,7 @@ import { tril } from '../math/tril';
 import { randomNormal } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints, type Constraint } from './constraints';
+import { checkParameters } from './validation';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { broadcastShapes, expandTo, sizeOf } from './shapes';
 import { checkConstraint } from './validation';
@@ -70,27 +72,33 @@ export class MultivariateNormalTriL extends Distribution {
   /** Lower-triangular Cholesky factor of the covariance (as given). */
   readonly scaleTril: tf.Tensor;
 
-  constructor({ loc, scaleTril }: MultivariateNormalTriLParameters, options: DistributionOptions = {}) {
+  constructor(parameters: MultivariateNormalTriLParameters, options: DistributionOptions = {}) {
     super('MultivariateNormalTriL', options);
-    this.loc = this.parameter('loc', loc, constraints.finite);
-    this.scaleTril = this.parameter('scaleTril', scaleTril, lowerCholeskyIfSquare);
-    const locShape = this.loc.shape;
-    const lShape = this.scaleTril.shape;
-    const d = lShape[lShape.length - 1] ?? 0;
-    if (this.loc.rank < 1) throw new ShapeError(this.name, 'loc must have at least one dimension, the event [..., d] (got a scalar)');
-    if (lShape.length < 2 || lShape[lShape.length - 2] !== d) {
-      throw new ShapeError(this.name, `scaleTril must be a batch of square matrices [..., d, d] (got shape [${lShape.join(',')}])`);
-    }
-    let shape: number[] | undefined;
     try {
-      shape = broadcastShapes(this.name, locShape, lShape.slice(0, -1));
-    } catch {
-      shape = undefined;
+      const { loc, scaleTril } = checkParameters(this.name, parameters, '{ loc, scaleTril }');
+      this.loc = this.parameter('loc', loc, constraints.finite);
+      this.scaleTril = this.parameter('scaleTril', scaleTril, lowerCholeskyIfSquare);
+      const locShape = this.loc.shape;
+      const lShape = this.scaleTril.shape;
+      const d = lShape[lShape.length - 1] ?? 0;
+      if (this.loc.rank < 1) throw new ShapeError(this.name, 'loc must have at least one dimension, the event [..., d] (got a scalar)');
+      if (lShape.length < 2 || lShape[lShape.length - 2] !== d) {
+        throw new ShapeError(this.name, `scaleTril must be a batch of square matrices [..., d, d] (got shape [${lShape.join(',')}])`);
+      }
+      let shape: number[] | undefined;
+      try {
+        shape = broadcastShapes(this.name, locShape, lShape.slice(0, -1));
+      } catch {
+        shape = undefined;
+      }
+      if (shape === undefined || shape[shape.length - 1] !== d) {
+        throw new ShapeError(this.name, `loc shape [${locShape.join(',')}] does not fit scaleTril shape [${lShape.join(',')}]: loc must be [...batch, ${d}] for scaleTril [...batch, ${d}, ${d}]`);
+      }
+      this.setShapes(shape.slice(0, -1), [d]);
+    } catch (e) {
+      this.dispose(); // nobody can reach a half-built distribution: free what it made
+      throw e;
     }
-    if (shape === undefined || shape[shape.length - 1] !== d) {
-      throw new ShapeError(this.name, `loc shape [${locShape.join(',')}] does not fit scaleTril shape [${lShape.join(',')}]: loc must be [...batch, ${d}] for scaleTril [...batch, ${d}, ${d}]`);
-    }
-    this.setShapes(shape.slice(0, -1), [d]);
   }
 
   override get hasRsample(): boolean {
@@ -269,25 +277,13 @@ export class MultivariateNormalTriL extends Distribution {
 
   /** The observed values as a float32 tensor `[..., m]`, checked. Call inside `tf.tidy`. */
   private observedValues(where: string, values: TensorInput, m: number): tf.Tensor {
-    const rule = 'be a number, a nested array of numbers or a tf.Tensor';
-    let x: tf.Tensor;
-    if (values instanceof tf.Tensor) {
-      x = toFloat(values);
-    } else {
-      if (typeof values !== 'number' && !Array.isArray(values) && !ArrayBuffer.isView(values)) throw new ValidationError(where, 'values', rule, values);
-      try {
-        x = tf.tensor(values as tf.TensorLike, undefined, 'float32');
-      } catch (e) {
-        throw new ValidationError(where, 'values', rule, values, describeError(e));
-      }
-    }
+    const x = toTensor(where, 'values', values);
     if (x.rank < 1 || x.shape[x.rank - 1] !== m) {
       throw new ShapeError(where, `values must have shape [..., ${m}], one value per index (got [${x.shape.join(',')}])`);
     }
     broadcastShapes(where, x.shape.slice(0, -1), this.batchShape, 'values batch shape and batchShape');
     if (this.validateArgs) {
-      const flat = values instanceof tf.Tensor ? x : typeof values === 'number' ? [values] : Array.isArray(values) ? ((values as unknown[]).flat(Infinity) as number[]) : Array.from(values as ArrayLike<number>);
-      checkConstraint(where, 'values', flat, x.shape, constraints.finite);
+      checkConstraint(where, 'values', x, x.shape, constraints.finite);
     }
     return x;
   }

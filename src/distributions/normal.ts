@@ -3,6 +3,7 @@ import { stopGradient } from '../math/stop-gradient';
 import { randomNormal } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
+import { checkParameters } from './validation';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { ndtri } from '../math/ndtri';
 import { broadcastShapes, expandTo } from './shapes';
@@ -35,11 +36,17 @@ export class Normal extends Distribution {
   /** Standard deviation (as given). */
   readonly scale: tf.Tensor;
 
-  constructor({ loc, scale }: NormalParameters, options: DistributionOptions = {}) {
+  constructor(parameters: NormalParameters, options: DistributionOptions = {}) {
     super('Normal', options);
-    this.loc = this.parameter('loc', loc, constraints.finite);
-    this.scale = this.parameter('scale', scale, constraints.positive);
-    this.setShapes(broadcastShapes('Normal', this.loc.shape, this.scale.shape, 'loc and scale shapes'), []);
+    try {
+      const { loc, scale } = checkParameters(this.name, parameters, '{ loc, scale }');
+      this.loc = this.parameter('loc', loc, constraints.finite);
+      this.scale = this.parameter('scale', scale, constraints.positive);
+      this.setShapes(broadcastShapes('Normal', this.loc.shape, this.scale.shape, 'loc and scale shapes'), []);
+    } catch (e) {
+      this.dispose(); // nobody can reach a half-built distribution: free what it made
+      throw e;
+    }
   }
 
   override get hasRsample(): boolean {
@@ -67,14 +74,14 @@ export class Normal extends Distribution {
   /** P(X <= x) = ½ erfc(−z/√2). */
   cdf(value: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const z = tf.div(tf.sub(this.checkValue(value), this.loc), tf.mul(this.scale, Math.SQRT2));
+      const z = tf.div(tf.sub(this.checkValue(value, constraints.real, 'Normal.cdf'), this.loc), tf.mul(this.scale, Math.SQRT2));
       return tf.mul(tf.add(tf.erf(z), 1), 0.5);
     });
   }
 
   /** The quantile function loc + scale · Φ⁻¹(p), accurate for p down to 1e-38. */
   icdf(p: TensorInput): tf.Tensor {
-    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, ndtri(this.checkValue(p, constraints.unitInterval)))));
+    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, ndtri(this.checkValue(p, constraints.unitInterval, 'Normal.icdf', 'p')))));
   }
 
   override entropy(): tf.Tensor {

@@ -5,7 +5,7 @@ import type { Seed } from '../random/seed';
 import { constraints, type Constraint } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { broadcastShapes, expandTo, sizeOf } from './shapes';
-import { checkConstraint, flatNumbers } from './validation';
+import { checkConstraint, checkParameters, flatNumbers } from './validation';
 
 /** Parameters of {@link Uniform}. */
 export interface UniformParameters {
@@ -37,12 +37,18 @@ export class Uniform extends Distribution {
   /** Upper bound (as given). */
   readonly high: tf.Tensor;
 
-  constructor({ low, high }: UniformParameters, options: DistributionOptions = {}) {
+  constructor(parameters: UniformParameters, options: DistributionOptions = {}) {
     super('Uniform', options);
-    this.low = this.parameter('low', low, constraints.finite);
-    this.high = this.parameter('high', high, constraints.finite);
-    this.setShapes(broadcastShapes('Uniform', this.low.shape, this.high.shape, 'low and high shapes'), []);
-    if (this.validateArgs) this.checkOrder(low, high);
+    try {
+      const { low, high } = checkParameters(this.name, parameters, '{ low, high }');
+      this.low = this.parameter('low', low, constraints.finite);
+      this.high = this.parameter('high', high, constraints.finite);
+      this.setShapes(broadcastShapes('Uniform', this.low.shape, this.high.shape, 'low and high shapes'), []);
+      if (this.validateArgs) this.checkOrder(low, high);
+    } catch (e) {
+      this.dispose(); // nobody can reach a half-built distribution: free what it made
+      throw e;
+    }
   }
 
   override get hasRsample(): boolean {
@@ -77,7 +83,7 @@ export class Uniform extends Distribution {
   /** P(X <= x) = (x − low) / (high − low), clipped to [0, 1]. */
   cdf(value: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const x = this.checkValue(value);
+      const x = this.checkValue(value, constraints.real, 'Uniform.cdf');
       return tf.clipByValue(tf.div(tf.sub(x, this.low), tf.sub(this.high, this.low)), 0, 1);
     });
   }
@@ -113,7 +119,8 @@ export class Uniform extends Distribution {
         stacked.dispose();
       }
     } else {
-      const values = [...broadcastFlat(flatNumbers(high), this.high.shape, shape), ...broadcastFlat(flatNumbers(low), this.low.shape, shape)];
+      const asFloat32 = (v: TensorInput) => Array.from(Float32Array.from(flatNumbers(v as tf.TensorLike)));
+      const values = [...broadcastFlat(asFloat32(high), this.high.shape, shape), ...broadcastFlat(asFloat32(low), this.low.shape, shape)];
       checkConstraint(this.name, 'high', values, shape, highAboveLow);
     }
   }

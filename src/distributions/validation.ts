@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { formatValue, ValidationError } from '../errors';
+import { canReadSync } from '../math/can-read-sync';
 import type { Constraint } from './constraints';
 
 let validateByDefault = true;
@@ -35,11 +36,6 @@ export function getValidateArgs(): boolean {
   return validateByDefault;
 }
 
-/** Whether tensors can be read synchronously on the current backend. */
-function canReadSync(): boolean {
-  return !(tf.getBackend() === 'webgpu' && typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined');
-}
-
 /**
  * Checks values against a constraint; throws a ValidationError naming the
  * owner, the argument, the rule and the first offending value with its index.
@@ -73,4 +69,12 @@ function unravel(flat: number, shape: readonly number[]): number[] {
 export function flatNumbers(value: tf.TensorLike): number[] {
   if (typeof value === 'number') return [value];
   return (Array.isArray(value) ? value.flat(Infinity) : Array.from(value as ArrayLike<number>)) as number[];
+}
+
+/** `parameters` itself when it is an object; else a ValidationError showing the expected form, e.g. `{ loc, scale }`. */
+export function checkParameters<T>(where: string, parameters: T, form: string): T {
+  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters) || parameters instanceof tf.Tensor) {
+    throw new ValidationError(where, 'parameters', `be an object ${form}`, undefined, formatValue(parameters));
+  }
+  return parameters;
 }

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Distribution } from '../distributions/distribution';
 import { ShapeError, ValidationError } from '../errors';
 
@@ -18,10 +18,21 @@ export function checkFunction(where: string, option: string, value: unknown): vo
   }
 }
 
-/** Throws a ShapeError unless a user density returned `[numSamples, ...batchShape]`. */
-export function checkDensityShape(where: string, option: string, result: tf.Tensor, want: readonly number[]): void {
-  if (result.rank !== want.length || result.shape.some((d, i) => d !== want[i])) {
-    throw new ShapeError(where, `${option} returned shape [${result.shape.join(',')}]; expected [${want.join(',')}] (samples ++ batchShape)`);
+/**
+ * Throws unless a user density returned a tensor `[numSamples, ...batchShape]`;
+ * with `broadcast`, its batch part may be larger, as long as `batchShape`
+ * broadcasts to it (a batch-less prior scored against N data points).
+ */
+export function checkDensityShape(where: string, option: string, result: unknown, want: readonly number[], { broadcast = false } = {}): asserts result is tf.Tensor {
+  if (!(result instanceof tf.Tensor)) throw new ValidationError(where, option, `return a tensor [${want.join(',')}] (samples ++ batchShape)`, result);
+  const shape: readonly number[] = result.shape;
+  const [samples, ...batch] = want;
+  const fits = broadcast
+    ? shape.length >= want.length && shape[0] === samples && batch.every((d, i) => d === 1 || d === shape[shape.length - batch.length + i])
+    : shape.length === want.length && shape.every((d, i) => d === want[i]);
+  if (!fits) {
+    const expected = broadcast ? `[${samples}, ...] with batchShape [${batch.join(',')}] broadcasting to the rest` : `[${want.join(',')}] (samples ++ batchShape)`;
+    throw new ShapeError(where, `${option} returned shape [${result.shape.join(',')}]; expected ${expected}`);
   }
 }
 

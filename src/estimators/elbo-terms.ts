@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { toTensor } from '../math/to-tensor';
 import type { Distribution } from '../distributions/distribution';
 import { kl } from '../distributions/kl';
 import { checkPositiveInteger, ShapeError } from '../errors';
@@ -85,7 +86,7 @@ export function elboTerms(options: ElboTermsOptions): ElboTerms {
       kl: kl(q, prior),
     };
     if (options.logEvidence !== undefined) {
-      const logEvidence = options.logEvidence instanceof tf.Tensor ? options.logEvidence : tf.tensor(options.logEvidence);
+      const logEvidence = toTensor(where, 'logEvidence', options.logEvidence);
       const want = q.batchShape;
       if (logEvidence.rank !== want.length || logEvidence.shape.some((d, i) => d !== want[i])) {
         throw new ShapeError(where, `logEvidence has shape [${logEvidence.shape.join(',')}]; expected q.batchShape [${want.join(',')}]`);

@@ -10,7 +10,7 @@ import type { LogDensity } from './types';
 export interface NaiveMonteCarloOptions {
   /** The prior p(z), batchShape one entry per data point. */
   prior: Distribution;
-  /** log p(x | z): z `[S, ...prior.batchShape, ...eventShape]` → `[S, ...prior.batchShape]`. */
+  /** log p(x | z): z `[S, ...prior.batchShape, ...eventShape]` → `[S, ...prior.batchShape]` (or a batch it broadcasts to, e.g. `[S, N]`). */
   logLikelihood: LogDensity;
   /** Number S of prior draws (a positive integer). */
   numSamples: number;
@@ -26,7 +26,9 @@ export interface NaiveMonteCarloOptions {
  * posterior is much narrower than the prior — the reason for
  * {@link importanceSampling}. Draws with `prior.sample` (no gradients).
  *
- * @returns one estimate per data point, shape `[...prior.batchShape]`; the caller owns it.
+ * @returns one estimate per data point, shape `[...prior.batchShape]` — or the
+ *   larger batch `logLikelihood` returns when a shared prior is scored against
+ *   several data points (`[S, N]` for a prior with batchShape `[]`); the caller owns it.
  *
  * @example
  * ```ts
@@ -43,7 +45,7 @@ export function naiveMonteCarlo(options: NaiveMonteCarloOptions): tf.Tensor {
   return tf.tidy(() => {
     const z = prior.sample(numSamples, { seed: options.seed });
     const logLik = options.logLikelihood(z);
-    checkDensityShape(where, 'logLikelihood', logLik, [numSamples, ...prior.batchShape]);
+    checkDensityShape(where, 'logLikelihood', logLik, [numSamples, ...prior.batchShape], { broadcast: true });
     return logMeanExp(logLik, 0);
   });
 }

@@ -6,11 +6,13 @@ import { MixtureSameFamily } from '../distributions/mixture-same-family';
 import { checkPositiveInteger, ShapeError, ValidationError } from '../errors';
 import { logSumExp } from '../math/log-sum-exp';
 import { sum } from '../math/sum';
-import { toFloat } from '../math/to-float';
+import { toTensor } from '../math/to-tensor';
 import { randomUniform } from '../random/sampling';
 import { randomSeed, splitSeed, type Seed } from '../random/seed';
+import { checkData, checkDataSync, toDataMatrix } from './data-matrix';
 import { EMError, expectationMaximization, type EMIteration } from './expectation-maximization';
 import { oneHotFloat } from './one-hot-float';
+import { runExclusively } from './run-exclusively';
 
 /** A binary matrix [N, D]: a tensor or nested arrays of 0 and 1. */
 export type BinaryMatrix = tf.Tensor | number[][];
@@ -205,14 +207,18 @@ export class BernoulliMixture {
    * ```
    */
   async fit(X: BinaryMatrix, options: BernoulliMixtureFitOptions = {}): Promise<this> {
+    return runExclusively('BernoulliMixture.fit', this, () => this.fitNow(X, options));
+  }
+
+  private async fitNow(X: BinaryMatrix, options: BernoulliMixtureFitOptions): Promise<this> {
     const where = 'BernoulliMixture.fit';
-    const x = toMatrix(where, X);
+    const x = toDataMatrix(where, X);
     const owned: tf.Tensor[] = x === X ? [] : [x];
     try {
       const [n, d] = x.shape as [number, number];
       const k = this.nComponents;
       if (n < k) throw new ValidationError(where, 'X', `have at least nComponents = ${k} rows`, undefined, `${n} rows`);
-      checkBinary(where, 'X', await x.data());
+      await checkData(where, 'X', x, 'binary');
       const init = this.init === 'random' ? undefined : await checkInit(k, d, this.init!);
       const complement = tf.sub(1, x);
       owned.push(complement);
@@ -338,13 +344,7 @@ export class BernoulliMixture {
    * ```
    */
   async score(X: BinaryMatrix): Promise<number> {
-    const total = tf.tidy(() => {
-      const perRow = this.scoreSamples(X);
-      return tf.div(sum(perRow), perRow.shape[0] as number);
-    });
-    const value = (await total.data())[0] as number;
-    total.dispose();
-    return value;
+    return (await this.meanLogLikelihood(X, 'score')).mean;
   }
 
   /**
@@ -356,8 +356,8 @@ export class BernoulliMixture {
    * ```
    */
   async bic(X: BinaryMatrix): Promise<number> {
-    const n = rows(X);
-    return -2 * (await this.score(X)) * n + this.freeParameters() * Math.log(n);
+    const { mean, n } = await this.meanLogLikelihood(X, 'bic');
+    return -2 * mean * n + this.freeParameters() * Math.log(n);
   }
 
   /**
@@ -369,8 +369,8 @@ export class BernoulliMixture {
    * ```
    */
   async aic(X: BinaryMatrix): Promise<number> {
-    const n = rows(X);
-    return -2 * (await this.score(X)) * n + 2 * this.freeParameters();
+    const { mean, n } = await this.meanLogLikelihood(X, 'aic');
+    return -2 * mean * n + 2 * this.freeParameters();
   }
 
   /**
@@ -468,6 +468,22 @@ export class BernoulliMixture {
     return this.fitted;
   }
 
+  /** The mean log-likelihood per row of `X` and its row count, with `X` checked on every backend (async). */
+  private async meanLogLikelihood(X: BinaryMatrix, method: string): Promise<{ mean: number; n: number }> {
+    const where = `BernoulliMixture.${method}`;
+    this.state(method);
+    const x = toDataMatrix(where, X);
+    try {
+      await checkData(where, 'X', x, 'binary');
+      const total = tf.tidy(() => tf.div(sum(logSumExp(this.joint(method, x), 1)), x.shape[0]));
+      const value = (await total.data())[0] as number;
+      total.dispose();
+      return { mean: value, n: x.shape[0] };
+    } finally {
+      if (x !== X) x.dispose();
+    }
+  }
+
   private freeParameters(): number {
     const d = this.state('bic').probs.shape[1] as number;
     return this.nComponents * d + this.nComponents - 1;
@@ -476,9 +492,9 @@ export class BernoulliMixture {
   /** A float32 [N, D] tensor with the fitted D; JS arrays are also checked to be 0/1. Call inside tf.tidy. */
   private checkColumns(where: string, argument: string, X: BinaryMatrix): tf.Tensor {
     const d = this.state(where.split('.')[1] as string).probs.shape[1] as number;
-    const x = toMatrix(where, X, argument);
+    const x = toDataMatrix(where, X, { argument });
     if (x.shape[1] !== d) throw new ShapeError(where, `${argument} must have shape [N, ${d}], the fitted number of columns (got [${x.shape.join(',')}])`);
-    if (!(X instanceof tf.Tensor)) checkBinary(where, argument, X.flat());
+    checkDataSync(where, argument, x, 'binary', X);
     return x;
   }
 
@@ -505,15 +521,17 @@ function randomInit(k: number, d: number, seed: Seed): State {
 /** Reads and checks an explicit initialisation; returns clamped copies the caller frees. */
 async function checkInit(k: number, d: number, init: { weights: tf.Tensor | number[]; probs: tf.Tensor | number[][] }): Promise<State> {
   const where = 'BernoulliMixture';
-  const weights = init.weights instanceof tf.Tensor ? toFloat(init.weights) : tf.tensor(init.weights, undefined, 'float32');
-  const probs = init.probs instanceof tf.Tensor ? toFloat(init.probs) : tf.tensor(init.probs, undefined, 'float32');
-  const made = [weights, probs].filter((t) => t !== init.weights && t !== init.probs);
+  const made: tf.Tensor[] = [];
   try {
+    const weights = toTensor(where, 'init.weights', init.weights);
+    if (weights !== init.weights) made.push(weights);
+    const probs = toTensor(where, 'init.probs', init.probs);
+    if (probs !== init.probs) made.push(probs);
     if (weights.rank !== 1 || weights.shape[0] !== k) throw new ShapeError(where, `init.weights must have shape [${k}] (got [${weights.shape.join(',')}])`);
     if (probs.rank !== 2 || probs.shape[0] !== k || probs.shape[1] !== d) {
       throw new ShapeError(where, `init.probs must have shape [${k}, ${d}] (got [${probs.shape.join(',')}])`);
     }
-    const w = Array.from(await weights.data());
+    const w = Array.from(await weights.data()) as number[];
     const bad = w.findIndex((v) => !(v > 0) || !Number.isFinite(v));
     if (bad >= 0) throw new ValidationError(where, 'init.weights', 'be positive', undefined, `${w[bad]} at index ${bad}`);
     const total = w.reduce((a, b) => a + b, 0);
@@ -527,31 +545,3 @@ async function checkInit(k: number, d: number, init: { weights: tf.Tensor | numb
   }
 }
 
-/** A float32 rank-2 tensor of X (new unless X already is one). */
-function toMatrix(where: string, X: BinaryMatrix, argument = 'X'): tf.Tensor {
-  let x: tf.Tensor;
-  if (X instanceof tf.Tensor) x = toFloat(X);
-  else if (Array.isArray(X)) {
-    try {
-      x = tf.tensor(X, undefined, 'float32');
-    } catch (e) {
-      throw new ValidationError(where, argument, 'be a [N, D] tensor or nested array of 0/1', undefined, (e as Error).message.split('\n')[0]);
-    }
-  } else throw new ValidationError(where, argument, 'be a [N, D] tensor or nested array of 0/1', X);
-  if (x.rank !== 2 || (x.shape[1] as number) < 1) {
-    if (x !== X) x.dispose();
-    throw new ShapeError(where, `${argument} must have shape [N, D] with D ≥ 1 (got [${x.shape.join(',')}])`);
-  }
-  return x;
-}
-
-function checkBinary(where: string, argument: string, values: ArrayLike<number>): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (v !== 0 && v !== 1) throw new ValidationError(where, argument, 'contain only 0 and 1', undefined, `${v} at index ${i}`);
-  }
-}
-
-function rows(X: BinaryMatrix): number {
-  return X instanceof tf.Tensor ? (X.shape[0] as number) : X.length;
-}

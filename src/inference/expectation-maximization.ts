@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkPositiveInteger, LatentError, ValidationError } from '../errors';
+import { checkNonNegativeInteger, LatentError, ValidationError } from '../errors';
 import { yieldToEventLoop } from './yield-to-event-loop';
 
 /** What an E-step returns: the log-likelihood of the current parameters and the posterior statistics. */
@@ -28,7 +28,7 @@ export interface EMOptions<State extends tf.TensorContainer, Posterior extends t
   eStep: (state: State) => EStepResult<Posterior> | Promise<EStepResult<Posterior>>;
   /** New parameters maximising the expected complete log-likelihood. */
   mStep: (state: State, posterior: Posterior) => State | Promise<State>;
-  /** At most this many iterations (default 100). */
+  /** At most this many iterations (default 100); 0 returns `init` unchanged. */
   maxIter?: number;
   /** Stop when the log-likelihood changes by less than this (default 1e-3, scikit-learn's). */
   tol?: number;
@@ -37,6 +37,12 @@ export interface EMOptions<State extends tf.TensorContainer, Posterior extends t
    * an error: EM never decreases the likelihood (default 1e-5, float32 error).
    */
   decreaseTolerance?: number;
+  /**
+   * The log-likelihood `init` was reached with (default −Infinity): a warm
+   * start passes the previous fit's, so that the first iteration's change,
+   * and convergence, is measured from it (as scikit-learn does).
+   */
+  previousLogLikelihood?: number;
   /** Called after every iteration. */
   onIteration?: (progress: EMIteration) => void;
   /** Stops the loop between iterations; the promise rejects with the signal's reason. */
@@ -98,47 +104,63 @@ export class EMError<State = unknown> extends LatentError {
 export async function expectationMaximization<State extends tf.TensorContainer, Posterior extends tf.TensorContainer>(
   options: EMOptions<State, Posterior>,
 ): Promise<EMResult<State>> {
-  const { eStep, mStep, maxIter = 100, tol = 1e-3, decreaseTolerance = 1e-5, onIteration, signal } = options;
   const where = 'expectationMaximization';
-  checkPositiveInteger(where, 'maxIter', maxIter);
+  if (options === null || typeof options !== 'object') throw new ValidationError(where, 'options', 'be an object { init, eStep, mStep, ... }', options);
+  const { eStep, mStep, maxIter = 100, tol = 1e-3, decreaseTolerance = 1e-5, previousLogLikelihood = -Infinity, onIteration, signal } = options;
+  if (typeof eStep !== 'function') throw new ValidationError(where, 'eStep', 'be a function (state) => { logLikelihood, posterior }', eStep);
+  if (typeof mStep !== 'function') throw new ValidationError(where, 'mStep', 'be a function (state, posterior) => state', mStep);
+  if (onIteration !== undefined && typeof onIteration !== 'function') throw new ValidationError(where, 'onIteration', 'be a function', onIteration);
+  checkNonNegativeInteger(where, 'maxIter', maxIter);
   if (!(tol >= 0)) throw new ValidationError(where, 'tol', 'be non-negative', tol);
+  if (!(decreaseTolerance >= 0)) throw new ValidationError(where, 'decreaseTolerance', 'be non-negative (Infinity turns the check off)', decreaseTolerance);
+  if (Number.isNaN(previousLogLikelihood) || previousLogLikelihood === Infinity) {
+    throw new ValidationError(where, 'previousLogLikelihood', 'be a number below +Infinity', previousLogLikelihood);
+  }
   let state = options.init;
   // The state before the last M-step, kept until the new state's E-step passes, so a failure can hand it back.
   let previous: State | undefined;
+  let posterior: Posterior | undefined;
   const logLikelihoods: number[] = [];
   let converged = false;
-  for (let iteration = 1; iteration <= maxIter; iteration++) {
-    if (signal?.aborted) {
+  try {
+    for (let iteration = 1; iteration <= maxIter; iteration++) {
+      signal?.throwIfAborted();
+      const result = await eStep(state);
+      posterior = result.posterior;
+      const { logLikelihood } = result;
+      const last = logLikelihoods[logLikelihoods.length - 1] ?? previousLogLikelihood;
+      const failure =
+        typeof logLikelihood !== 'number' || !Number.isFinite(logLikelihood)
+          ? `the log-likelihood is ${logLikelihood} at iteration ${iteration}`
+          : logLikelihood < last - decreaseTolerance * Math.max(1, Math.abs(last))
+            ? `the log-likelihood decreased from ${last} to ${logLikelihood} at iteration ${iteration}; EM never decreases it, so an E- or M-step is wrong`
+            : undefined;
+      if (failure !== undefined) {
+        tf.dispose(posterior);
+        const good = previous ?? state;
+        if (previous !== undefined) disposeReplaced(state, previous);
+        throw new EMError(`${where}: ${failure}`, good);
+      }
       if (previous !== undefined) disposeReplaced(previous, state);
-      tf.dispose(tensorsIn(state));
-      signal.throwIfAborted();
-    }
-    const { logLikelihood, posterior } = await eStep(state);
-    const last = logLikelihoods[logLikelihoods.length - 1] ?? -Infinity;
-    const failure = !Number.isFinite(logLikelihood)
-      ? `the log-likelihood is ${logLikelihood} at iteration ${iteration}`
-      : logLikelihood < last - decreaseTolerance * Math.max(1, Math.abs(last))
-        ? `the log-likelihood decreased from ${last} to ${logLikelihood} at iteration ${iteration}; EM never decreases it, so an E- or M-step is wrong`
-        : undefined;
-    if (failure !== undefined) {
+      previous = undefined;
+      logLikelihoods.push(logLikelihood);
+      const next = await mStep(state, posterior);
       tf.dispose(posterior);
-      const good = previous ?? state;
-      if (previous !== undefined) disposeReplaced(state, previous);
-      throw new EMError(`${where}: ${failure}`, good);
+      posterior = undefined;
+      previous = state;
+      state = next;
+      const change = logLikelihood - last;
+      onIteration?.({ iteration, logLikelihood, change });
+      if (Math.abs(change) < tol) {
+        converged = true;
+        break;
+      }
+      await yieldToEventLoop();
     }
-    if (previous !== undefined) disposeReplaced(previous, state);
-    logLikelihoods.push(logLikelihood);
-    const next = await mStep(state, posterior);
-    tf.dispose(posterior);
-    previous = state;
-    state = next;
-    const change = logLikelihood - last;
-    onIteration?.({ iteration, logLikelihood, change });
-    if (Math.abs(change) < tol) {
-      converged = true;
-      break;
-    }
-    await yieldToEventLoop();
+  } catch (e) {
+    // An abort, or a step or callback that threw: nobody else can reach these tensors.
+    if (!(e instanceof EMError)) tf.dispose([...tensorsIn(state), ...(previous === undefined ? [] : tensorsIn(previous)), ...(posterior === undefined ? [] : tensorsIn(posterior))]);
+    throw e;
   }
   if (previous !== undefined) disposeReplaced(previous, state);
   return { state, logLikelihoods, converged, iterations: logLikelihoods.length };

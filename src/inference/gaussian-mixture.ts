@@ -3,7 +3,7 @@ import { Categorical } from '../distributions/categorical';
 import type { TensorInput } from '../distributions/distribution';
 import { MixtureSameFamily } from '../distributions/mixture-same-family';
 import { MultivariateNormalTriL } from '../distributions/multivariate-normal-tril';
-import { checkPositiveInteger, LatentError, ShapeError, ValidationError } from '../errors';
+import { checkNonNegativeInteger, checkPositiveInteger, LatentError, ShapeError, ValidationError } from '../errors';
 import { randomNormal, randomUniform } from '../random/sampling';
 import { randomSeed, splitSeed, type Seed } from '../random/seed';
 import { EMError, expectationMaximization, type EMIteration } from './expectation-maximization';
@@ -22,7 +22,10 @@ import {
   type PreparedData,
   scaleTrilOf,
 } from './gaussian-mixture-steps';
+import { toTensor } from '../math/to-tensor';
+import { checkData, checkDataSync, toDataMatrix } from './data-matrix';
 import { kmeansResponsibilities } from './kmeans-responsibilities';
+import { runExclusively } from './run-exclusively';
 import { oneHotFloat } from './one-hot-float';
 
 export type { CovarianceType } from './gaussian-mixture-steps';
@@ -62,7 +65,7 @@ export interface GaussianMixtureOptions {
   covarianceType?: CovarianceType;
   /** Stop when the mean log-likelihood per point changes by less than this (default 1e-3). */
   tol?: number;
-  /** EM iterations per initialisation (default 100). */
+  /** EM iterations per initialisation (default 100); 0 keeps the initialisation, as scikit-learn does. */
   maxIter?: number;
   /** Added to the covariances' diagonal so that none collapses (default 1e-6). */
   regCovar?: number;
@@ -160,7 +163,7 @@ export class GaussianMixture {
     checkPositiveInteger(NAME, 'nComponents', nComponents);
     if (!COVARIANCE_TYPES.includes(covarianceType)) throw new ValidationError(NAME, 'covarianceType', `be one of ${COVARIANCE_TYPES.join(', ')}`, covarianceType);
     if (!(tol >= 0)) throw new ValidationError(NAME, 'tol', 'be non-negative', tol);
-    checkPositiveInteger(NAME, 'maxIter', maxIter);
+    checkNonNegativeInteger(NAME, 'maxIter', maxIter);
     if (!(regCovar >= 0)) throw new ValidationError(NAME, 'regCovar', 'be non-negative', regCovar);
     checkPositiveInteger(NAME, 'nInit', nInit);
     if (init !== 'kmeans++' && init !== 'random' && (typeof init !== 'object' || init === null || init.weights === undefined || init.means === undefined)) {
@@ -221,7 +224,7 @@ export class GaussianMixture {
     return this.state('lowerBound').lowerBound;
   }
 
-  /** The EM log-likelihood trace of the best initialisation, non-decreasing. */
+  /** The EM log-likelihood trace of the best initialisation: non-decreasing, but for the small dips a positive `regCovar` allows. */
   get logLikelihoods(): readonly number[] {
     return this.state('logLikelihoods').logLikelihoods;
   }
@@ -237,7 +240,7 @@ export class GaussianMixture {
    * ```
    */
   async fit(X: TensorInput, options: GaussianMixtureFitOptions = {}): Promise<this> {
-    await this.fitAndLabel(X, options, false);
+    await runExclusively(`${NAME}.fit`, this, () => this.fitAndLabel(X, options, false));
     return this;
   }
 
@@ -251,7 +254,7 @@ export class GaussianMixture {
    * ```
    */
   async fitPredict(X: TensorInput, options: GaussianMixtureFitOptions = {}): Promise<tf.Tensor> {
-    return (await this.fitAndLabel(X, options, true)) as tf.Tensor;
+    return (await runExclusively(`${NAME}.fitPredict`, this, () => this.fitAndLabel(X, options, true))) as tf.Tensor;
   }
 
   /**
@@ -263,7 +266,7 @@ export class GaussianMixture {
    * ```
    */
   predict(X: TensorInput): tf.Tensor {
-    return tf.tidy(() => tf.argMax(this.predictProba(X, 'predict'), 1));
+    return tf.tidy(() => tf.argMax(this.responsibilities(X, 'predict'), 1));
   }
 
   /**
@@ -274,8 +277,8 @@ export class GaussianMixture {
    * const resp = gmm.predictProba(x); // rows sum to 1
    * ```
    */
-  predictProba(X: TensorInput, method = 'predictProba'): tf.Tensor {
-    return this.withData(X, method, (data, fitted) => eStepTensors(data, fitted.params, this.covarianceType).responsibilities);
+  predictProba(X: TensorInput): tf.Tensor {
+    return this.responsibilities(X, 'predictProba');
   }
 
   /**
@@ -286,8 +289,8 @@ export class GaussianMixture {
    * const logDensity = gmm.scoreSamples(x);
    * ```
    */
-  scoreSamples(X: TensorInput, method = 'scoreSamples'): tf.Tensor {
-    return this.withData(X, method, (data, fitted) => eStepTensors(data, fitted.params, this.covarianceType).logProbNorm);
+  scoreSamples(X: TensorInput): tf.Tensor {
+    return this.logDensities(X, 'scoreSamples');
   }
 
   /**
@@ -299,12 +302,7 @@ export class GaussianMixture {
    * ```
    */
   async score(X: TensorInput): Promise<number> {
-    const perPoint = this.scoreSamples(X, 'score');
-    const mean = meanOf(perPoint);
-    perPoint.dispose();
-    const value = (await mean.data())[0] as number;
-    mean.dispose();
-    return value;
+    return (await this.meanLogLikelihood(X, 'score')).mean;
   }
 
   /**
@@ -316,8 +314,8 @@ export class GaussianMixture {
    * ```
    */
   async bic(X: TensorInput): Promise<number> {
-    const n = this.rows(X);
-    return -2 * (await this.score(X)) * n + this.parameterCount() * Math.log(n);
+    const { mean, n } = await this.meanLogLikelihood(X, 'bic');
+    return -2 * mean * n + this.parameterCount() * Math.log(n);
   }
 
   /**
@@ -329,8 +327,8 @@ export class GaussianMixture {
    * ```
    */
   async aic(X: TensorInput): Promise<number> {
-    const n = this.rows(X);
-    return -2 * (await this.score(X)) * n + 2 * this.parameterCount();
+    const { mean, n } = await this.meanLogLikelihood(X, 'aic');
+    return -2 * mean * n + 2 * this.parameterCount();
   }
 
   /**
@@ -409,18 +407,39 @@ export class GaussianMixture {
     return parameterCount(this.covarianceType, k, d);
   }
 
-  private rows(X: TensorInput): number {
-    if (X instanceof tf.Tensor) return X.shape[0] ?? 0;
-    return Array.isArray(X) ? X.length : 0;
+  /** The mean log-likelihood per point of `X` and its row count, with `X` checked on every backend (async). */
+  private async meanLogLikelihood(X: TensorInput, method: string): Promise<{ mean: number; n: number }> {
+    const where = `${NAME}.${method}`;
+    this.state(method);
+    const x = toDataMatrix(where, X, { minRows: 1 });
+    try {
+      await checkData(where, 'X', x, 'finite');
+      const mean = tf.tidy(() => meanOf(this.logDensities(x, method)));
+      const value = (await mean.data())[0] as number;
+      mean.dispose();
+      return { mean: value, n: x.shape[0] };
+    } finally {
+      if (x !== X) x.dispose();
+    }
   }
 
-  /** Runs `body` on the centred data of `X` (checked against the fitted dimension). */
+  private responsibilities(X: TensorInput, method: string): tf.Tensor {
+    return this.withData(X, method, (data, fitted) => eStepTensors(data, fitted.params, this.covarianceType).responsibilities);
+  }
+
+  private logDensities(X: TensorInput, method: string): tf.Tensor {
+    return this.withData(X, method, (data, fitted) => eStepTensors(data, fitted.params, this.covarianceType).logProbNorm);
+  }
+
+  /** Runs `body` on the centred data of `X` (checked against the fitted dimension, and finite). */
   private withData(X: TensorInput, method: string, body: (data: PreparedData, fitted: Fitted) => tf.Tensor): tf.Tensor {
     const fitted = this.state(method);
     const d = fitted.params.means.shape[1] as number;
-    const x = toMatrix(X, `${NAME}.${method}`);
+    const where = `${NAME}.${method}`;
+    const x = toDataMatrix(where, X, { minRows: 1 });
     try {
-      if (x.shape[1] !== d) throw new ShapeError(`${NAME}.${method}`, `X must have ${d} features, as the data the model was fitted to (got shape [${x.shape.join(',')}])`);
+      if (x.shape[1] !== d) throw new ShapeError(where, `X must have ${d} features, as the data the model was fitted to (got shape [${x.shape.join(',')}])`);
+      checkDataSync(where, 'X', x, 'finite', X);
       return tf.tidy(() => {
         const centred = tf.sub(x, this.offset as tf.Tensor);
         const data = prepareData(centred, this.covarianceType, false);
@@ -435,13 +454,13 @@ export class GaussianMixture {
   private async fitAndLabel(X: TensorInput, { signal }: GaussianMixtureFitOptions, label: boolean): Promise<tf.Tensor | undefined> {
     const where = `${NAME}.fit`;
     const k = this.nComponents;
-    const x = toMatrix(X, where);
+    const x = toDataMatrix(where, X, { minRows: 1 });
     const owned: tf.TensorContainer[] = [];
     if (x !== X) owned.push(x);
     try {
       const [n, d] = x.shape as [number, number];
       if (n < k) throw new ValidationError(where, 'X', `have at least nComponents = ${k} points`, undefined, `${n} points`);
-      if (!(await allFinite(x))) throw new ValidationError(where, 'X', 'be finite (no NaN or ±Infinity)');
+      await checkData(where, 'X', x, 'finite');
       const warm = this.warmStart && this.fitted !== undefined;
       if (warm && this.fitted?.params.means.shape[1] !== d) {
         throw new ShapeError(where, `X must have ${this.fitted?.params.means.shape[1]} features to warm-start from the fitted model (got shape [${x.shape.join(',')}])`);
@@ -457,8 +476,9 @@ export class GaussianMixture {
       let best: Run | undefined;
       for (let r = 0; r < runs; r++) {
         const init = await this.initialParameters(data, offset, seeds[r] as Seed, warm);
-        const run = await this.runEM(data, init, signal);
-        if (best === undefined || run.lowerBound > best.lowerBound) {
+        const run = await this.runEM(data, init, signal, warm ? (this.fitted as Fitted).lowerBound : -Infinity);
+        // scikit-learn's rule: a better lower bound wins, and anything replaces a best of −Infinity (maxIter 0).
+        if (best === undefined || run.lowerBound > best.lowerBound || best.lowerBound === -Infinity) {
           if (best !== undefined) tf.dispose(best.params);
           best = run;
         } else tf.dispose(run.params);
@@ -478,7 +498,7 @@ export class GaussianMixture {
     }
   }
 
-  private async runEM(data: PreparedData, init: GaussianMixtureParameters, signal: AbortSignal | undefined): Promise<Run> {
+  private async runEM(data: PreparedData, init: GaussianMixtureParameters, signal: AbortSignal | undefined, previousLogLikelihood: number): Promise<Run> {
     const type = this.covarianceType;
     let latest = init;
     try {
@@ -498,10 +518,13 @@ export class GaussianMixture {
         },
         maxIter: this.maxIter,
         tol: this.tol,
+        // With regCovar > 0 the M-step maximises a regularised objective, so the likelihood may dip (scikit-learn accepts it).
+        decreaseTolerance: this.regCovar > 0 ? Infinity : undefined,
+        previousLogLikelihood,
         onIteration: this.onIteration,
         signal,
       });
-      const lowerBound = result.logLikelihoods[result.logLikelihoods.length - 1] as number;
+      const lowerBound = result.logLikelihoods[result.logLikelihoods.length - 1] ?? -Infinity;
       return { params: result.state, converged: result.converged, nIter: result.iterations, lowerBound, logLikelihoods: result.logLikelihoods };
     } catch (e) {
       // The loop frees what it replaced; disposing a freed tensor again does nothing.
@@ -553,8 +576,8 @@ export class GaussianMixture {
     const covShape = type === 'full' ? [k, d, d] : type === 'tied' ? [d, d] : type === 'diag' ? [k, d] : [k];
     const made: tf.Tensor[] = [];
     const convert = (name: string, value: TensorInput, shape: number[]) => {
-      const t = value instanceof tf.Tensor ? tf.cast(value, 'float32') : tf.tensor(value as tf.TensorLike, undefined, 'float32');
-      made.push(t);
+      const t = toTensor(where, `init.${name}`, value);
+      if (t !== value) made.push(t);
       if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
         throw new ShapeError(where, `init.${name} must have shape [${shape.join(',')}] for ${k} components of dimension ${d} and covarianceType '${type}' (got [${t.shape.join(',')}])`);
       }
@@ -603,22 +626,4 @@ export class GaussianMixture {
       tf.dispose(made);
     }
   }
-}
-
-/** `X` as a float32 [N, D] tensor: `X` itself when it already is one, else a new tensor. */
-function toMatrix(X: TensorInput, where: string): tf.Tensor {
-  let x: tf.Tensor;
-  if (X instanceof tf.Tensor) x = X.dtype === 'float32' ? X : tf.cast(X, 'float32');
-  else {
-    try {
-      x = tf.tensor(X, undefined, 'float32');
-    } catch (e) {
-      throw new ValidationError(where, 'X', 'be a tensor or a rectangular array of numbers', undefined, (e as Error).message);
-    }
-  }
-  if (x.rank !== 2 || (x.shape[0] as number) < 1 || (x.shape[1] as number) < 1) {
-    if (x !== X) x.dispose();
-    throw new ShapeError(where, `X must be a non-empty matrix [N, D] of N points with D features (got shape [${x.shape.join(',')}])`);
-  }
-  return x;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Independent } from '../distributions/independent';
 import { Normal } from '../distributions/normal';
-import { ShapeError, ValidationError } from '../errors';
+import { DisposedError, ShapeError, ValidationError } from '../errors';
 import { gather } from '../math/gather';
 import { softplus } from '../math/log1p-exp';
 
@@ -54,13 +54,19 @@ export class MeanFieldGuide {
     }
     const initLoc = options.initLoc ?? 0;
     const initScale = options.initScale ?? 0.1;
-    if (!Number.isFinite(initLoc)) throw new ValidationError(where, 'initLoc', 'be finite', initLoc);
+    if (!Number.isFinite(Math.fround(initLoc))) throw new ValidationError(where, 'initLoc', 'be finite', initLoc);
+    // The scale is stored as softplus⁻¹(initScale) in float32: it must come back positive and finite.
     if (!(initScale > 0) || !Number.isFinite(initScale)) throw new ValidationError(where, 'initScale', 'be positive and finite', initScale);
+    const storedScale = Math.fround(Math.log1p(Math.exp(Math.fround(Math.log(Math.expm1(initScale))))));
+    if (!(storedScale >= 2 ** -126 && storedScale < Infinity)) {
+      throw new ValidationError(where, 'initScale', 'be positive and representable in float32 (between about 1e-38 and 1e38)', initScale);
+    }
     this.shape = [...shape];
     this.eventDims = eventDims;
-    this.loc = tf.variable(tf.fill([...shape], initLoc));
+    // Inside tidy: the initial values are freed, the variables (never tidied) stay.
+    this.loc = tf.tidy(() => tf.variable(tf.fill([...shape], initLoc)));
     // softplus⁻¹(s) = log(eᔆ − 1)
-    this.rawScale = tf.variable(tf.fill([...shape], Math.log(Math.expm1(initScale))));
+    this.rawScale = tf.tidy(() => tf.variable(tf.fill([...shape], Math.log(Math.expm1(initScale)))));
   }
 
   /** [loc, rawScale]. */
@@ -75,6 +81,7 @@ export class MeanFieldGuide {
    * `tf.tidy` (SVI does): the distribution's tensors are the tidy's to free.
    */
   distribution(indices?: tf.Tensor1D | null): Independent {
+    if (this.loc.isDisposed) throw new DisposedError('MeanFieldGuide.distribution', 'MeanFieldGuide');
     let loc: tf.Tensor = this.loc;
     let raw: tf.Tensor = this.rawScale;
     if (indices !== undefined && indices !== null) {
@@ -93,6 +100,7 @@ export class MeanFieldGuide {
 
   /** The current standard deviations softplus(ρ), of the latent's shape. */
   scale(): tf.Tensor {
+    if (this.rawScale.isDisposed) throw new DisposedError('MeanFieldGuide.scale', 'MeanFieldGuide');
     return tf.tidy(() => softplus(this.rawScale));
   }
 

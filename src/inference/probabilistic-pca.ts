@@ -7,7 +7,9 @@ import { sum } from '../math/sum';
 import { triangularSolve } from '../math/triangular-solve';
 import { randomNormal } from '../random/sampling';
 import { randomSeed, splitSeed, type Seed } from '../random/seed';
+import { checkData, checkDataSync, toDataMatrix } from './data-matrix';
 import { EMError, expectationMaximization, type EMIteration } from './expectation-maximization';
+import { runExclusively } from './run-exclusively';
 import { symmetricEigen } from './symmetric-eigen';
 
 const LOG_TWO_PI = Math.log(2 * Math.PI);
@@ -136,30 +138,36 @@ export class ProbabilisticPCA {
    * by maximum likelihood. Resolves to this model.
    */
   async fit(X: tf.Tensor | tf.TensorLike): Promise<this> {
+    return runExclusively(`${NAME}.fit`, this, () => this.fitNow(X));
+  }
+
+  private async fitNow(X: tf.Tensor | tf.TensorLike): Promise<this> {
     const where = `${NAME}.fit`;
-    const x = X instanceof tf.Tensor ? X : tf.tensor(X as tf.TensorLike);
+    const x = toDataMatrix(where, X);
     try {
-      if (x.rank !== 2) throw new ShapeError(where, `X must be a matrix [N, D] (got shape [${x.shape.join(',')}])`);
       const [n, d] = x.shape as [number, number];
       if (this.latentDim >= d) throw new ValidationError(where, 'latentDim', `be less than the data dimension D = ${d}`, this.latentDim);
       if (n < 2) throw new ValidationError(where, 'X', 'have at least 2 rows', undefined, `${n}`);
-      const finite = tf.tidy(() => tf.all(tf.isFinite(x)));
-      const allFinite = (await finite.data())[0] === 1;
-      finite.dispose();
-      if (!allFinite) throw new ValidationError(where, 'X', 'be finite (no NaN or ±Infinity)', undefined, 'a non-finite value');
+      await checkData(where, 'X', x, 'finite');
       const [meanT, centred, covariance] = tf.tidy(() => {
-        const xf = tf.cast(x, 'float32');
-        const m = tf.mean(xf, 0);
-        const c = tf.sub(xf, m);
+        const m = tf.mean(x, 0);
+        const c = tf.sub(x, m);
         return [m, c, tf.div(tf.matMul(tf.transpose(c), c), n)];
       });
       let fit: Omit<Fitted, 'logDet' | 'tensors' | 'd'>;
       try {
-        const mean = Array.from(await meanT.data());
-        const cov = toRows(Array.from(await covariance.data()), d);
+        const mean = Array.from(await meanT.data()) as number[];
+        const covValues = Array.from(await covariance.data()) as number[];
+        if (!mean.concat(covValues).every(Number.isFinite)) {
+          throw new ValidationError(where, 'X', 'have means and covariances that float32 can hold (below about 1e38): rescale or standardise the data');
+        }
+        const cov = toRows(covValues, d);
         fit = this.method === 'em' ? await this.fitEM(centred, cov, mean) : { ...closedForm(cov, this.latentDim), mean, logLikelihoods: [] };
       } finally {
         tf.dispose([meanT, centred, covariance]);
+      }
+      if (!Number.isFinite(fit.noiseVariance) || !fit.w.flat().every(Number.isFinite)) {
+        throw new ValidationError(where, 'X', 'give a finite fit (W and the noise variance overflowed float32): rescale or standardise the data');
       }
       if (!(fit.noiseVariance > 0)) {
         throw new ValidationError(where, 'X', `not lie in a ${this.latentDim}-dimensional affine subspace (the noise variance is ${fit.noiseVariance})`);
@@ -183,8 +191,8 @@ export class ProbabilisticPCA {
   inverseTransform(Z: tf.Tensor | tf.TensorLike): tf.Tensor {
     const f = this.require('inverseTransform');
     return tf.tidy(() => {
-      const z = tf.cast(Z instanceof tf.Tensor ? Z : tf.tensor(Z as tf.TensorLike), 'float32');
-      if (z.rank !== 2 || z.shape[1] !== this.latentDim) {
+      const z = toDataMatrix(`${NAME}.inverseTransform`, Z, { argument: 'Z' });
+      if (z.shape[1] !== this.latentDim) {
         throw new ShapeError(`${NAME}.inverseTransform`, `Z must be a matrix [N, ${this.latentDim}] (got shape [${z.shape.join(',')}])`);
       }
       return tf.add(tf.matMul(z, f.tensors.wT), f.tensors.mean);
@@ -243,8 +251,9 @@ export class ProbabilisticPCA {
 
   /** X − μ, float32, checking the shape [N, D]. Call inside tf.tidy. */
   private centre(method: string, X: tf.Tensor | tf.TensorLike, f: Fitted): tf.Tensor {
-    const x = tf.cast(X instanceof tf.Tensor ? X : tf.tensor(X as tf.TensorLike), 'float32');
-    if (x.rank !== 2 || x.shape[1] !== f.d) throw new ShapeError(`${NAME}.${method}`, `X must be a matrix [N, ${f.d}] (got shape [${x.shape.join(',')}])`);
+    const x = toDataMatrix(`${NAME}.${method}`, X);
+    if (x.shape[1] !== f.d) throw new ShapeError(`${NAME}.${method}`, `X must be a matrix [N, ${f.d}] (got shape [${x.shape.join(',')}])`);
+    checkDataSync(`${NAME}.${method}`, 'X', x, 'finite', X);
     return tf.sub(x, f.tensors.mean);
   }
 

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Distribution } from '../distributions/distribution';
-import { checkPositiveInteger, LatentError, NonFiniteError, ShapeError, ValidationError } from '../errors';
+import { Distribution } from '../distributions/distribution';
+import { checkPositiveInteger, DisposedError, LatentError, NonFiniteError, ShapeError, ValidationError } from '../errors';
 import { elboLoss } from '../estimators/elbo-loss';
 import { iwaeLoss } from '../estimators/iwae-loss';
 import type { GradientEstimator } from '../estimators/surrogate-loss';
 import { permutation } from '../random/permutation';
-import { randomSeed, SeedStream, type Seed } from '../random/seed';
+import { randomSeed, SeedStream, seedToUint32, type Seed } from '../random/seed';
+import { runExclusively } from './run-exclusively';
 import { yieldToEventLoop } from './yield-to-event-loop';
 
 /** What {@link SVI} hands the guide and the model for one minibatch. */
@@ -146,6 +147,7 @@ export class SVI {
   private readonly drawSeeds: SeedStream;
   private steps = 0;
   private epochs = 0;
+  private disposed = false;
 
   constructor(options: SVIOptions) {
     const where = 'SVI';
@@ -169,14 +171,20 @@ export class SVI {
       throw new ValidationError(where, 'numSamples', `be at least 2·k = ${2 * k} with gradient 'score' (each group of k draws is baselined by the others)`, this.numSamples);
     }
     if (options.datasetSize !== undefined) checkPositiveInteger(where, 'datasetSize', options.datasetSize);
+    if (options.seed !== undefined) seedToUint32(options.seed, where);
+    const optimizer = options.optimizer as Partial<tf.Optimizer> | undefined;
+    if (optimizer !== undefined && (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.applyGradients !== 'function')) {
+      throw new ValidationError(where, 'optimizer', 'be a tf.train optimiser, e.g. tf.train.adam(0.01)', optimizer);
+    }
     this.datasetSize = options.datasetSize;
     this.guide = options.guide;
     this.logJoint = options.logJoint;
     this.variables = [...variables];
-    this.ownsOptimizer = options.optimizer === undefined;
-    this.optimizer = options.optimizer ?? tf.train.adam(0.01);
     this.seed = options.seed ?? randomSeed();
     this.drawSeeds = new SeedStream(this.seed, 'SVI.draws');
+    // Made last: nothing after it can throw and leak it.
+    this.ownsOptimizer = options.optimizer === undefined;
+    this.optimizer = options.optimizer ?? tf.train.adam(0.01);
   }
 
   /** Steps taken so far (by `step` and `fit`). */
@@ -192,6 +200,7 @@ export class SVI {
    * @param options - `indices`: the batch's rows in the data set (for per-data-point guides); `seed`: the draws' seed.
    */
   loss(data: tf.Tensor, options: { indices?: tf.Tensor1D; seed?: Seed } = {}): tf.Scalar {
+    this.checkNotDisposed('SVI.loss');
     const batch = this.batchOf('SVI.loss', data, options.indices ?? null);
     return this.lossOf(batch, options.seed ?? randomSeed());
   }
@@ -204,7 +213,9 @@ export class SVI {
    * @param options - `indices`: the batch's rows in the data set, for per-data-point guides.
    */
   async step(data: tf.Tensor, options: { indices?: tf.Tensor1D } = {}): Promise<number> {
-    return this.takeStep(this.batchOf('SVI.step', data, options.indices ?? null));
+    this.checkNotDisposed('SVI.step');
+    const batch = this.batchOf('SVI.step', data, options.indices ?? null);
+    return runExclusively('SVI.step', this, () => this.takeStep(batch));
   }
 
   /**
@@ -217,7 +228,21 @@ export class SVI {
    * the first step and after each `onStep` and `onEpoch`.
    */
   async fit(data: SVIData, options: SVIFitOptions = {}): Promise<SVIFitResult> {
-    const where = 'SVI.fit';
+    return this.fitAs('SVI.fit', data, options);
+  }
+
+  /**
+   * {@link fit}, with errors naming `where` (the engine the user called, e.g. `VAE.fit`).
+   *
+   * @internal
+   */
+  async fitAs(where: string, data: SVIData, options: SVIFitOptions = {}): Promise<SVIFitResult> {
+    this.checkNotDisposed(where);
+    if (options === null || typeof options !== 'object') throw new ValidationError(where, 'options', 'be an object', options);
+    return runExclusively(where, this, () => this.run(where, data, options));
+  }
+
+  private async run(where: string, data: SVIData, options: SVIFitOptions): Promise<SVIFitResult> {
     const { onStep, onEpoch, signal, shuffle = true } = options;
     const maxSteps = options.steps ?? Infinity;
     const maxEpochs = options.epochs ?? (options.steps === undefined ? 1 : Infinity);
@@ -258,9 +283,15 @@ export class SVI {
     return { losses, steps: losses.length, epochs };
   }
 
-  /** Frees the optimiser's state when SVI created the optimiser (the variables belong to the caller). */
+  /** Frees the optimiser's state when SVI created the optimiser (the variables belong to the caller); the SVI then refuses use. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (this.ownsOptimizer) this.optimizer.dispose();
+  }
+
+  private checkNotDisposed(where: string): void {
+    if (this.disposed) throw new DisposedError(where, 'SVI');
   }
 
   private batchOf(where: string, data: tf.Tensor, indices: tf.Tensor1D | null, datasetRows?: number): SVIBatch {
@@ -277,6 +308,7 @@ export class SVI {
     const where = 'SVI';
     return tf.tidy(() => {
       const q = this.guide(batch);
+      if (!(q instanceof Distribution)) throw new ValidationError(where, 'guide', 'return a Distribution (e.g. guide.distribution(batch.indices))', q);
       if (this.latents === 'global' && q.batchShape.length !== 0) {
         throw new ShapeError(
           where,
@@ -286,7 +318,11 @@ export class SVI {
       if (this.latents === 'local' && q.batchShape[0] !== batch.data.shape[0]) {
         throw new ShapeError(where, `with latents 'local' the guide's batchShape must start with the batch size ${batch.data.shape[0]}, got [${q.batchShape.join(',')}]`);
       }
-      const logJoint = (z: tf.Tensor): tf.Tensor => this.logJoint(z, batch);
+      const logJoint = (z: tf.Tensor): tf.Tensor => {
+        const value = this.logJoint(z, batch);
+        if (!(value instanceof tf.Tensor)) throw new ValidationError(where, 'logJoint', `return a tensor [S, ...q.batchShape] (log p(x, z) for each draw)`, value);
+        return value;
+      };
       const options = { logJoint, q, numSamples: this.numSamples, seed, gradient: this.gradient };
       const k = objectiveK(this.objective);
       const meanNegBound = this.objective === 'elbo' ? elboLoss(options) : iwaeLoss({ ...options, k });

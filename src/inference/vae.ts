@@ -4,7 +4,8 @@ import type { Distribution } from '../distributions/distribution';
 import { Independent } from '../distributions/independent';
 import { MultivariateNormalDiag } from '../distributions/multivariate-normal-diag';
 import { Normal } from '../distributions/normal';
-import { checkPositiveInteger, ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, describeError, DisposedError, ShapeError, ValidationError } from '../errors';
+import type { TensorInput } from '../math/to-tensor';
 import type { GradientEstimator } from '../estimators/surrogate-loss';
 import { logSumExp } from '../math/log-sum-exp';
 import { softplus } from '../math/log1p-exp';
@@ -12,6 +13,8 @@ import { collectVariables, type Network } from '../nn/network';
 import { loadWeights, saveWeights, type SavedWeights } from '../nn/weights';
 import { randomNormal } from '../random/sampling';
 import { randomSeed, SeedStream, seedToUint32, splitSeed, type Seed } from '../random/seed';
+import { checkData, toDataMatrix } from './data-matrix';
+import { runExclusively } from './run-exclusively';
 import { SVI, type SVIFitOptions, type SVIFitResult, type SVIObjective } from './svi';
 import { yieldToEventLoop } from './yield-to-event-loop';
 
@@ -107,6 +110,7 @@ export class VAE {
   private readonly prior: MultivariateNormalDiag;
   // SVI disposes only an optimiser it made itself; the VAE owns its default one.
   private readonly ownsOptimizer: boolean;
+  private disposed = false;
 
   constructor(options: VAEOptions) {
     const where = 'VAE';
@@ -158,17 +162,27 @@ export class VAE {
    * Trains on `data` `[N, D]` with {@link SVI} in shuffled minibatches; the
    * losses are −bound per data point (nats), the epoch losses their means.
    */
-  async fit(data: tf.Tensor, options: VAEFitOptions = {}): Promise<SVIFitResult> {
-    this.checkData('VAE.fit', data);
-    const rows = data.shape[0] as number;
-    const { onStep, onEpoch } = options;
-    const result = await this.svi.fit(data, {
-      ...options,
-      batchSize: options.batchSize ?? Math.min(128, rows),
-      onStep: onStep && ((s) => onStep({ ...s, loss: s.loss / rows })),
-      onEpoch: onEpoch && ((e) => onEpoch({ ...e, loss: e.loss / rows })),
+  async fit(data: TensorInput, options: VAEFitOptions = {}): Promise<SVIFitResult> {
+    const where = 'VAE.fit';
+    this.checkNotDisposed(where);
+    if (options === null || typeof options !== 'object') throw new ValidationError(where, 'options', 'be an object', options);
+    return runExclusively(where, this, async () => {
+      const x = this.toData(where, data);
+      try {
+        await this.checkSupport(where, x);
+        const rows = x.shape[0] as number;
+        const { onStep, onEpoch } = options;
+        const result = await this.svi.fitAs(where, x, {
+          ...options,
+          batchSize: options.batchSize ?? Math.min(128, rows),
+          onStep: onStep && ((s) => onStep({ ...s, loss: s.loss / rows })),
+          onEpoch: onEpoch && ((e) => onEpoch({ ...e, loss: e.loss / rows })),
+        });
+        return { ...result, losses: result.losses.map((loss) => loss / rows) };
+      } finally {
+        if (x !== data) x.dispose();
+      }
     });
-    return { ...result, losses: result.losses.map((loss) => loss / rows) };
   }
 
   /**
@@ -176,11 +190,10 @@ export class VAE {
    * Its `loc` and `scaleDiag` belong to the caller: call it inside `tf.tidy`
    * or `tf.dispose([q.loc, q.scaleDiag])`.
    */
-  encode(x: tf.Tensor): MultivariateNormalDiag {
-    this.checkData('VAE.encode', x);
+  encode(x: TensorInput): MultivariateNormalDiag {
     // Built outside the tidy so that loc and scaleDiag are the only tensors left to the caller.
     const { loc, scale } = tf.tidy(() => {
-      const q = this.posterior('VAE.encode', x);
+      const q = this.posterior('VAE.encode', this.toData('VAE.encode', x));
       return { loc: q.loc, scale: q.scaleDiag };
     });
     return new MultivariateNormalDiag({ loc, scaleDiag: scale }, { validateArgs: false });
@@ -192,6 +205,7 @@ export class VAE {
    * the caller (call it inside `tf.tidy`).
    */
   decode(z: tf.Tensor): Distribution {
+    this.checkNotDisposed('VAE.decode');
     if (!(z instanceof tf.Tensor) || z.rank < 1 || z.shape[z.rank - 1] !== this.latentDim) {
       throw new ShapeError('VAE.decode', `z must be a tensor [..., ${this.latentDim}], got ${z instanceof tf.Tensor ? `[${z.shape.join(',')}]` : String(z)}`);
     }
@@ -199,9 +213,8 @@ export class VAE {
   }
 
   /** E[x | z] at z = the mean of q(z | x): `[B, D]` (pixel probabilities for Bernoulli). */
-  reconstruct(x: tf.Tensor): tf.Tensor {
-    this.checkData('VAE.reconstruct', x);
-    return tf.tidy(() => this.observation('VAE.reconstruct', this.posterior('VAE.reconstruct', x).loc).mean());
+  reconstruct(x: TensorInput): tf.Tensor {
+    return tf.tidy(() => this.observation('VAE.reconstruct', this.posterior('VAE.reconstruct', this.toData('VAE.reconstruct', x)).loc).mean());
   }
 
   /**
@@ -209,6 +222,7 @@ export class VAE {
    * `mean: true`, E[x | z] for each prior draw z instead (smooth images).
    */
   sample(n: number, options: { seed?: Seed; mean?: boolean } = {}): tf.Tensor {
+    this.checkNotDisposed('VAE.sample');
     checkPositiveInteger('VAE.sample', 'n', n);
     const [zSeed, xSeed] = splitSeed(options.seed ?? this.seeds.next(), 2) as [Seed, Seed];
     return tf.tidy(() => {
@@ -223,9 +237,18 @@ export class VAE {
    * Runs in chunks of at most `chunkRows` decoder rows, yielding to the event
    * loop between them, so k = 5000 needs little memory.
    */
-  async logLikelihood(x: tf.Tensor, options: VAELogLikelihoodOptions = {}): Promise<tf.Tensor1D> {
+  async logLikelihood(data: TensorInput, options: VAELogLikelihoodOptions = {}): Promise<tf.Tensor1D> {
     const where = 'VAE.logLikelihood';
-    this.checkData(where, x);
+    const x = this.toData(where, data);
+    try {
+      await this.checkSupport(where, x);
+      return await this.importanceWeighted(where, x, options);
+    } finally {
+      if (x !== data) x.dispose();
+    }
+  }
+
+  private async importanceWeighted(where: string, x: tf.Tensor, options: VAELogLikelihoodOptions): Promise<tf.Tensor1D> {
     const k = options.k ?? 5000;
     const chunkRows = options.chunkRows ?? 16384;
     checkPositiveInteger(where, 'k', k);
@@ -277,6 +300,7 @@ export class VAE {
 
   /** The settings and weights as JSON-ready {@link SavedVAE} (the optimiser's state is not saved). */
   async save(): Promise<SavedVAE> {
+    this.checkNotDisposed('VAE.save');
     return {
       format: 'latent-vae',
       version: 1,
@@ -287,37 +311,63 @@ export class VAE {
     };
   }
 
-  /** Loads {@link SavedVAE} weights into this VAE's networks, which must have the saved shapes. */
-  load(saved: SavedVAE): void {
+  /**
+   * Loads {@link SavedVAE} weights into this VAE's networks, which must have
+   * the saved shapes; returns this VAE. On any mismatch it throws, naming the
+   * part that does not fit, and changes nothing.
+   */
+  load(saved: SavedVAE): this {
+    const where = 'VAE.load';
+    this.checkNotDisposed(where);
     if (saved === null || typeof saved !== 'object' || saved.format !== 'latent-vae') {
-      throw new ValidationError('VAE.load', 'saved', "be what VAE.save wrote ({ format: 'latent-vae', ... })", saved);
+      throw new ValidationError(where, 'saved', "be what VAE.save wrote ({ format: 'latent-vae', ... })", saved);
     }
+    if (saved.version !== 1) throw new ValidationError(where, 'saved.version', 'be 1, the version this latent reads', saved.version);
     if (saved.latentDim !== this.latentDim || saved.likelihood !== this.likelihood) {
-      throw new ValidationError('VAE.load', 'saved', `match this VAE (latentDim ${this.latentDim}, likelihood '${this.likelihood}')`, `latentDim ${saved.latentDim}, likelihood '${saved.likelihood}'`);
+      throw new ValidationError(where, 'saved', `match this VAE (latentDim ${this.latentDim}, likelihood '${this.likelihood}')`, undefined, `latentDim ${saved.latentDim}, likelihood '${saved.likelihood}'`);
+    }
+    for (const part of ['encoder', 'decoder'] as const) {
+      if (saved[part] === undefined || saved[part] === null) throw new ValidationError(where, `saved.${part}`, `be the ${part}'s saved weights`, undefined, 'missing');
     }
     // loadWeights checks before it assigns; if the decoder does not fit, the encoder gets its values back.
     const encoderValues = this.encoder.variables.map((v) => tf.clone(v));
+    let part: 'encoder' | 'decoder' = 'encoder';
     try {
       loadWeights(this.encoder, saved.encoder);
+      part = 'decoder';
       loadWeights(this.decoder, saved.decoder);
     } catch (e) {
       this.encoder.variables.forEach((v, i) => v.assign(encoderValues[i] as tf.Tensor));
-      throw e;
+      throw new ShapeError(where, `saved.${part} does not fit this VAE's ${part} (${describeError(e)})`);
     } finally {
       tf.dispose(encoderValues);
     }
+    return this;
   }
 
-  /** Frees the prior, and the optimiser when the VAE made it (the networks belong to the caller). */
+  /** Frees the prior, and the optimiser when the VAE made it (the networks belong to the caller); the VAE then refuses use. */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     tf.dispose([this.prior.loc, this.prior.scaleDiag]);
     if (this.ownsOptimizer) this.svi.optimizer.dispose();
+    this.svi.dispose();
   }
 
-  private checkData(where: string, x: unknown): void {
-    if (!(x instanceof tf.Tensor) || x.rank !== 2) {
-      throw new ValidationError(where, 'x', 'be a 2-D tensor [N, D]', x);
-    }
+  private checkNotDisposed(where: string): void {
+    if (this.disposed) throw new DisposedError(where, 'VAE');
+  }
+
+  /** The data argument as a float32 [N, D] tensor (new unless it already is one). */
+  private toData(where: string, x: TensorInput): tf.Tensor {
+    this.checkNotDisposed(where);
+    return toDataMatrix(where, x, { argument: 'x' });
+  }
+
+  /** A Bernoulli likelihood gives −Infinity (and a non-finite loss) for anything but 0/1: say so up front. */
+  private async checkSupport(where: string, x: tf.Tensor): Promise<void> {
+    if (this.likelihood !== 'bernoulli') return;
+    await checkData(where, 'x', x, 'binary', "contain only 0 and 1 with likelihood 'bernoulli' (binarise it, e.g. tf.greater(x, 0.5), or use likelihood 'gaussian')");
   }
 
   /** q(z | x) from the encoder's output, inside the caller's tidy. */

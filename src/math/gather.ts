@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ValidationError } from '../errors';
+import { canReadSync } from './can-read-sync';
 import { checkTensor } from './check-tensor';
 import { toFloat } from './to-float';
 import { unaryCustomGradient } from './custom-gradient';
@@ -23,6 +25,7 @@ export function gather(x: tf.Tensor, indices: tf.Tensor, axis = 0): tf.Tensor {
   checkTensor('gather', 'x', x);
   checkTensor('gather', 'indices', indices, 'int32');
   const [ax] = normalizeAxes('gather', axis, x.rank) as [number];
+  checkIndices(indices, x.shape[ax] as number);
   if (tf.getKernel('UnsortedSegmentSum', tf.getBackend()) !== undefined) return tf.gather(x, indices, ax);
   const op = unaryCustomGradient<[tf.Tensor]>((input, save) => {
     save([indices]);
@@ -47,4 +50,12 @@ function scatterAddAlong(dy: tf.Tensor, indices: tf.Tensor, shape: number[], axi
   const selector = toFloat(hits); // [rows, count]
   const summed = tf.matMul(selector, slices); // [rows, pre * post]
   return tf.reshape(tf.transpose(tf.reshape(summed, [rows, pre, post]), [1, 0, 2]), shape);
+}
+
+/** Indices must lie in [0, size): cpu would throw a tfjs message, wasm read out of bounds. Read back where the backend can. */
+function checkIndices(indices: tf.Tensor, size: number): void {
+  if (!canReadSync()) return;
+  const values = indices.dataSync();
+  const bad = values.findIndex((i) => i < 0 || i >= size);
+  if (bad >= 0) throw new ValidationError('gather', 'indices', `be in [0, ${size - 1}], the axis' range`, undefined, `${values[bad]} at index ${bad}`);
 }

@@ -3,7 +3,7 @@ import { checkTensor } from './check-tensor';
 import { unaryCustomGradient } from './custom-gradient';
 import { normalizeAxes, reducedShape } from './axes';
 import { logWithExactZero } from './log-zero';
-import { sum } from './sum';
+import { emptyReduction, sum } from './sum';
 
 /**
  * log(Σ exp(x)) along axes, computed stably (the maximum is factored out)
@@ -25,6 +25,7 @@ export function logSumExp(x: tf.Tensor, axis?: number | readonly number[], keepD
   const axes = normalizeAxes('logSumExp', axis, x.rank);
   const keptShape = reducedShape(x.shape, axes, true);
   const outShape = reducedShape(x.shape, axes, keepDims);
+  if (axes.some((a) => x.shape[a] === 0)) return emptyReduction(x, outShape, -Infinity);
   const op = unaryCustomGradient<[tf.Tensor, tf.Tensor, tf.Tensor]>((input, save) => {
     const max = tf.max(input, axes, true);
     const shift = tf.where(tf.isFinite(max), max, tf.zerosLike(max));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor } from './check-tensor';
+import { unaryCustomGradient } from './custom-gradient';
 import { normalizeAxes, reducedShape } from './axes';
 
 // Measured on wasm (1e6 and 1e7 terms): blocks of 16 keep the relative error
@@ -29,6 +30,7 @@ export function sum(x: tf.Tensor, axis?: number | readonly number[], keepDims = 
   checkTensor('sum', 'x', x);
   const axes = normalizeAxes('sum', axis, x.rank);
   const length = axes.reduce((n, a) => n * (x.shape[a] ?? 1), 1);
+  if (length === 0) return emptyReduction(x, reducedShape(x.shape, axes, keepDims), 0);
   if (length <= BLOCK) return tf.sum(x, axes, keepDims);
   return tf.tidy(() => {
     const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
@@ -50,4 +52,13 @@ export function sum(x: tf.Tensor, axis?: number | readonly number[], keepDims = 
 /** `x` reshaped, without a Reshape kernel when the shape is already right. */
 function reshapeTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   return x.rank === shape.length && x.shape.every((d, i) => d === shape[i]) ? x : tf.reshape(x, [...shape]);
+}
+
+/**
+ * A reduction over no terms: `identity` everywhere (0 for a sum, −Infinity
+ * for a log-sum-exp), with the (empty) zero gradient. wasm's kernels leave
+ * such outputs uninitialised (a sum of 3.6e-41, a log-sum-exp of −93.1).
+ */
+export function emptyReduction(x: tf.Tensor, shape: readonly number[], identity: number): tf.Tensor {
+  return unaryCustomGradient<[]>((input) => ({ value: tf.fill([...shape], identity), gradFunc: () => tf.zerosLike(input) }))(x);
 }

@@ -8,6 +8,6 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function toFloat(x: tf.Tensor): tf.Tensor {
   if (x.dtype === 'float32') return x;
-  if (x.dtype === 'bool') return tf.where(x, tf.ones(x.shape), tf.zeros(x.shape));
+  if (x.dtype === 'bool') return tf.tidy(() => tf.where(x, tf.ones(x.shape), tf.zeros(x.shape)));
   return tf.cast(x, 'float32');
 }

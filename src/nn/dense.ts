@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkPositiveInteger, ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, DisposedError, ShapeError, ValidationError } from '../errors';
 import { randomSeed, seedToUint32, splitSeed, type Seed } from '../random/seed';
 import { ACTIVATIONS, activate, activationBackward, isFusable, type Activation } from './activation';
 import { glorotUniform } from './glorot-uniform';
@@ -81,8 +81,9 @@ export class Dense implements Network {
     this.activation = checkActivation('Dense', 'activation', options.activation ?? 'linear');
     if (options.seed !== undefined) seedToUint32(options.seed, 'Dense');
     const [kernelSeed] = splitSeed(options.seed ?? randomSeed(), 1) as [Seed];
-    this.kernel = tf.variable(glorotUniform(this.inputSize, this.outputSize, { seed: kernelSeed }));
-    this.bias = tf.variable(tf.zeros([this.outputSize]));
+    // Inside tidy: the initial values are freed, the variables (never tidied) stay.
+    this.kernel = tf.tidy(() => tf.variable(glorotUniform(this.inputSize, this.outputSize, { seed: kernelSeed })));
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([this.outputSize])));
   }
 
   /** [kernel, bias]. */
@@ -92,6 +93,7 @@ export class Dense implements Network {
 
   /** f(x·W + b) for x `[..., inputSize]`, shape `[..., outputSize]`. */
   apply(x: tf.Tensor): tf.Tensor {
+    if (this.kernel.isDisposed) throw new DisposedError('Dense.apply', 'Dense');
     checkInput('Dense.apply', x, this.inputSize);
     return tf.tidy(() => {
       const rows = x.size / this.inputSize;

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { checkPositiveInteger } from '../errors';
 import { randomUniform } from '../random/sampling';
 import type { Seed } from '../random/seed';
 
@@ -13,6 +14,8 @@ import type { Seed } from '../random/seed';
  * ```
  */
 export function glorotUniform(fanIn: number, fanOut: number, options: { seed?: Seed } = {}): tf.Tensor2D {
+  checkPositiveInteger('glorotUniform', 'fanIn', fanIn);
+  checkPositiveInteger('glorotUniform', 'fanOut', fanOut);
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   return randomUniform([fanIn, fanOut], { low: -limit, high: limit, seed: options.seed }) as tf.Tensor2D;
 }

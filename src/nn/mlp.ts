@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkPositiveInteger, ValidationError } from '../errors';
+import { checkPositiveInteger, DisposedError, ValidationError } from '../errors';
 import { randomSeed, seedToUint32, splitSeed } from '../random/seed';
 import type { Seed } from '../random/seed';
 import type { Activation } from './activation';
@@ -67,6 +67,7 @@ export class MLP implements Network {
 
   /** The output for x `[..., sizes[0]]`, shape `[..., sizes[last]]`. */
   apply(x: tf.Tensor): tf.Tensor {
+    if (this.layers.some((layer) => layer.kernel.isDisposed)) throw new DisposedError('MLP.apply', 'MLP');
     checkInput('MLP.apply', x, this.sizes[0] as number);
     return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h), x));
   }

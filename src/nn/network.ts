@@ -55,8 +55,19 @@ export function network(apply: (x: tf.Tensor) => tf.Tensor, variables: readonly 
  */
 export function collectVariables(...parts: ReadonlyArray<Network | readonly tf.Variable[]>): tf.Variable[] {
   const seen = new Set<tf.Variable>();
-  for (const part of parts) {
-    for (const v of Array.isArray(part) ? (part as readonly tf.Variable[]) : (part as Network).variables) seen.add(v);
-  }
+  parts.forEach((part, i) => {
+    for (const v of checkedVariables('collectVariables', `parts[${i}]`, part)) seen.add(v);
+  });
   return [...seen];
+}
+
+/** The variables of a network or a list of variables; a ValidationError naming `argument` for anything else. */
+export function checkedVariables(where: string, argument: string, owner: unknown): readonly tf.Variable[] {
+  const variables = Array.isArray(owner) ? owner : (owner as Partial<Network> | null)?.variables;
+  if (!Array.isArray(variables)) {
+    throw new ValidationError(where, argument, 'be a Network (an object with apply and variables, such as an MLP) or an array of tf.Variable', owner);
+  }
+  const bad = variables.findIndex((v) => !(v instanceof tf.Variable));
+  if (bad >= 0) throw new ValidationError(where, `${argument} variables[${bad}]`, 'be a tf.Variable', variables[bad]);
+  return variables as readonly tf.Variable[];
 }

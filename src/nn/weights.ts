@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { formatValue, ShapeError, ValidationError } from '../errors';
-import type { Network } from './network';
+import { checkedVariables, type Network } from './network';
 
 /**
  * Saved weights: plain JSON (`JSON.stringify` it), each variable's shape and
@@ -24,8 +24,8 @@ export interface SavedWeights {
 /** Whose weights {@link saveWeights} and {@link loadWeights} read and write: a network, or a list of variables. */
 export type WeightOwner = Network | readonly tf.Variable[];
 
-function variablesOf(owner: WeightOwner): readonly tf.Variable[] {
-  return Array.isArray(owner) ? (owner as readonly tf.Variable[]) : (owner as Network).variables;
+function variablesOf(where: string, owner: WeightOwner): readonly tf.Variable[] {
+  return checkedVariables(where, 'owner', owner);
 }
 
 /**
@@ -39,7 +39,7 @@ function variablesOf(owner: WeightOwner): readonly tf.Variable[] {
  * ```
  */
 export async function saveWeights(owner: WeightOwner): Promise<SavedWeights> {
-  const variables = variablesOf(owner);
+  const variables = variablesOf('saveWeights', owner);
   const weights = await Promise.all(variables.map(async (v) => ({ shape: [...v.shape], values: Array.from(await v.data()) })));
   return { format: 'latent-weights', version: 1, weights };
 }
@@ -56,7 +56,7 @@ export async function saveWeights(owner: WeightOwner): Promise<SavedWeights> {
  * ```
  */
 export function loadWeights(owner: WeightOwner, saved: SavedWeights): void {
-  const variables = variablesOf(owner);
+  const variables = variablesOf('loadWeights', owner);
   if (saved === null || typeof saved !== 'object' || saved.format !== 'latent-weights' || !Array.isArray(saved.weights)) {
     throw new ValidationError('loadWeights', 'saved', "be weights written by saveWeights ({ format: 'latent-weights', weights: [...] })", undefined, describeSaved(saved));
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ValidationError } from '../errors';
+import { checkAllocation } from '../math/check-allocation';
 import { deriveSeed, randomSeed, type Seed } from './seed';
 
 /** Options of {@link randomNormal}. */
@@ -68,4 +69,5 @@ function checkShape(where: string, shape: readonly number[]): void {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ValidationError(where, 'shape', 'be an array of non-negative integers', shape);
   }
+  checkAllocation(where, 'shape', shape);
 }

@@ -170,7 +170,7 @@ describe('Bernoulli input checks', () => {
     expect(() => new Bernoulli({ probs: [0.5, 1.5] })).toThrow('Bernoulli: probs must be in [0, 1] (got 1.5 at index 1)');
     expect(() => new Bernoulli({ probs: tf.tensor([[0.5], [-0.25]]) })).toThrow('Bernoulli: probs must be in [0, 1] (got -0.25 at index [1,0])');
     expect(() => new Bernoulli({ logits: [0, NaN] })).toThrow('Bernoulli: logits must not be NaN (got NaN at index 1)');
-    expect(() => new Bernoulli({ logits: 'a' as never })).toThrow('Bernoulli: logits must be a number, a nested array of numbers or a tf.Tensor (got "a")');
+    expect(() => new Bernoulli({ logits: 'a' as never })).toThrow('Bernoulli: logits must be a number, a rectangular nested array of numbers or a tf.Tensor (got "a")');
   });
 
   it('check logProb values and shapes, and broadcast them', () => {

@@ -218,7 +218,7 @@ describe('Categorical input checks', () => {
     expect(() => new Categorical({ logits: [0, NaN] })).toThrow(`Categorical: logits must ${rule} (got NaN at index 1)`);
     expect(() => new Categorical({ logits: [[0, 1], [Infinity, 0]] })).toThrow(`Categorical: logits must ${rule} (got Infinity at index [1,0])`);
     expect(() => new Categorical({ logits: [[0, 1], [-Infinity, -Infinity]] })).toThrow(`Categorical: logits must ${rule} (got -Infinity at index [1,0])`);
-    expect(() => new Categorical({ logits: 'a' as never })).toThrow('Categorical: logits must be a number, a nested array of numbers or a tf.Tensor (got "a")');
+    expect(() => new Categorical({ logits: 'a' as never })).toThrow('Categorical: logits must be a number, a rectangular nested array of numbers or a tf.Tensor (got "a")');
   });
 
   it('need a category axis with at least one category', () => {

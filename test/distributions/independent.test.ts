@@ -126,7 +126,7 @@ describe('Independent input checks', () => {
     expect(() => new Independent(normal, 3)).toThrow('Independent: reinterpretedBatchNdims must be an integer in [0, 2], the rank of base.batchShape [1,2] (got 3)');
     expect(() => new Independent(normal, -1)).toThrow('(got -1)');
     expect(() => new Independent(normal, 1.5)).toThrow('(got 1.5)');
-    expect(() => new Independent({} as never, 0)).toThrow('Independent: base must be a Distribution (got [object Object])');
+    expect(() => new Independent({} as never, 0)).toThrow('Independent: base must be a Distribution (got an object with keys [])');
     normal.dispose();
   });
 

@@ -51,6 +51,6 @@ describe('the KL registry', () => {
   });
 
   it('rejects what is not a class and a function', () => {
-    expect(() => registerKL(Normal, Normal, 3 as never)).toThrow('registerKL: arguments must be two distribution classes and a function');
+    expect(() => registerKL(Normal, Normal, 3 as never)).toThrow('registerKL: fn must be a function (p, q) => Tensor (got 3)');
   });
 });

@@ -209,7 +209,7 @@ describe('MixtureSameFamily input checks', () => {
       'MixtureSameFamily: the last axis of components.batchShape must have one component per category (got mixture.batchShape [2] with 3 categories, components.batchShape [2,2])',
     );
     expect(() => new MixtureSameFamily({ mixture, components: new Normal({ loc: [0, 1, 2], scale: 1 }) })).toThrow(
-      'MixtureSameFamily: components.batchShape must be mixture.batchShape followed by the number of categories (got mixture.batchShape [2] with 3 categories, components.batchShape [3])',
+      'MixtureSameFamily: mixture.batchShape must broadcast to components.batchShape without its last axis (got mixture.batchShape [2] with 3 categories, components.batchShape [3])',
     );
     expect(() => new MixtureSameFamily({ mixture, components: new Normal({ loc: 0, scale: 1 }) })).toThrow(
       'one component per category (got mixture.batchShape [2] with 3 categories, components.batchShape [])',
@@ -217,7 +217,7 @@ describe('MixtureSameFamily input checks', () => {
     expect(() => new MixtureSameFamily({ mixture: new Normal({ loc: 0, scale: 1 }) as never, components: new Normal({ loc: [0, 1], scale: 1 }) })).toThrow(
       ValidationError,
     );
-    expect(() => new MixtureSameFamily({ mixture, components: {} as never })).toThrow('MixtureSameFamily: components must be a Distribution (got [object Object])');
+    expect(() => new MixtureSameFamily({ mixture, components: {} as never })).toThrow('MixtureSameFamily: components must be a Distribution (got an object with keys [])');
     mixture.dispose();
   });
 

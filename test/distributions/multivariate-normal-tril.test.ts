@@ -345,7 +345,7 @@ describe('MultivariateNormalTriL input checks', () => {
     expect(() => p.condition([0], [1, 2])).toThrow(ShapeError);
     expect(() => p.condition([0], [1, 2])).toThrow('MultivariateNormalTriL.condition: values must have shape [..., 1], one value per index (got [2])');
     expect(() => p.condition([0, 1], [[1, 2], [3, NaN]])).toThrow('MultivariateNormalTriL.condition: values must be finite (got NaN at index [1,1])');
-    expect(() => p.condition([0], 'x' as never)).toThrow('MultivariateNormalTriL.condition: values must be a number, a nested array of numbers or a tf.Tensor (got "x")');
+    expect(() => p.condition([0], 'x' as never)).toThrow('MultivariateNormalTriL.condition: values must be a number, a rectangular nested array of numbers or a tf.Tensor (got "x")');
     const batch = new MultivariateNormalTriL({ loc: [[0, 0], [1, 1], [2, 2]], scaleTril: [[1, 0], [0.5, 1]] });
     expect(() => batch.condition([0], [[1], [2]])).toThrow('MultivariateNormalTriL.condition: values batch shape and batchShape [2] and [3] do not broadcast');
   });

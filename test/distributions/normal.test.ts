@@ -96,7 +96,7 @@ describe('Normal input checks', () => {
     expect(() => new Normal({ loc: [[0, 1]], scale: tf.tensor([[1], [-2]]) })).toThrow('Normal: scale must be positive and finite (got -2 at index [1,0])');
     expect(() => new Normal({ loc: [0, 1], scale: [1, 2, 3] })).toThrow(ShapeError);
     expect(() => new Normal({ loc: [0, 1], scale: [1, 2, 3] })).toThrow('Normal: loc and scale shapes [2] and [3] do not broadcast');
-    expect(() => new Normal({ loc: 'a' as never, scale: 1 })).toThrow('Normal: loc must be a number, a nested array of numbers or a tf.Tensor (got "a")');
+    expect(() => new Normal({ loc: 'a' as never, scale: 1 })).toThrow('Normal: loc must be a number, a rectangular nested array of numbers or a tf.Tensor (got "a")');
   });
 
   it('can be turned off per instance', () => {

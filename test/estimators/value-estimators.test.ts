@@ -264,7 +264,7 @@ describe('estimator options', () => {
     expect(() => elbo({ logLikelihood: ll, prior: small, q: d, analyticKL: true, numSamples: 2 })).toThrow(new ShapeError('elbo', 'prior.batchShape [1] must equal q.batchShape [4]'));
     expect(() => elboTerms({ logLikelihood: ll, prior: small, q: d, numSamples: 2 })).toThrow('elboTerms: prior.batchShape [1] must equal q.batchShape [4]');
     expect(() => iwae({ logJoint: (z) => tf.sum(z, [0, 2]), q: d, k: 2 })).toThrow(ShapeError);
-    expect(() => naiveMonteCarlo({ prior: d, logLikelihood: (z) => tf.sum(z), numSamples: 2 })).toThrow('naiveMonteCarlo: logLikelihood returned shape []; expected [2,4] (samples ++ batchShape)');
+    expect(() => naiveMonteCarlo({ prior: d, logLikelihood: (z) => tf.sum(z), numSamples: 2 })).toThrow('naiveMonteCarlo: logLikelihood returned shape []; expected [2, ...] with batchShape [4] broadcasting to the rest');
     const pz = mvnPrior();
     expect(() => elboTerms({ logLikelihood: ll, prior: pz, q: d, numSamples: 2, logEvidence: [1, 2] })).toThrow('elboTerms: logEvidence has shape [2]; expected q.batchShape [4]');
     d.dispose();

@@ -177,8 +177,8 @@ describeEachBackend('BernoulliMixture', (backend) => {
     expect(() => bmm.predict([[0, 1]])).toThrow('BernoulliMixture.predict: the model must be fitted first (call fit(X))');
     expect(() => bmm.weights).toThrow(new ValidationError('BernoulliMixture.weights', 'the model', 'be fitted first (call fit(X))'));
     await expect(bmm.fit([[0, 1], [1, 0]])).rejects.toThrow('BernoulliMixture.fit: X must have at least nComponents = 3 rows (got 2 rows)');
-    await expect(bmm.fit([[0, 1], [1, 0.5], [1, 1]])).rejects.toThrow('BernoulliMixture.fit: X must contain only 0 and 1 (got 0.5 at index 3)');
-    await expect(bmm.fit(tf.tensor([[0, 1], [1, NaN], [1, 1]]))).rejects.toThrow('BernoulliMixture.fit: X must contain only 0 and 1 (got NaN at index 3)');
+    await expect(bmm.fit([[0, 1], [1, 0.5], [1, 1]])).rejects.toThrow('BernoulliMixture.fit: X must contain only 0 and 1 (got 0.5 at [1,1])');
+    await expect(bmm.fit(tf.tensor([[0, 1], [1, NaN], [1, 1]]))).rejects.toThrow('BernoulliMixture.fit: X must contain only 0 and 1 (got NaN at [1,1])');
     await expect(bmm.fit([0, 1, 1] as unknown as number[][])).rejects.toThrow(ShapeError);
     await expect(new BernoulliMixture({ nComponents: 2, init: { weights: [0.5, 0.5], probs: [[0.5, 0.5]] } }).fit([[0, 1], [1, 0]])).rejects.toThrow(
       'BernoulliMixture: init.probs must have shape [2, 2] (got [1,2])',
@@ -192,7 +192,7 @@ describeEachBackend('BernoulliMixture', (backend) => {
     await expect(bmm.fit([[0, 2], [1, 0], [1, 1]])).rejects.toThrow(ValidationError);
     expect(await values(tf.clone(bmm.weights))).toEqual(weights);
     expect(() => bmm.predict([[0, 1]])).toThrow(`BernoulliMixture.predict: X must have shape [N, ${D}], the fitted number of columns (got [1,2])`);
-    expect(() => bmm.scoreSamples(data.X.slice(0, 2).map((r) => r.map((v) => v * 3)))).toThrow('BernoulliMixture.scoreSamples: X must contain only 0 and 1 (got 3 at index');
+    expect(() => bmm.scoreSamples(data.X.slice(0, 2).map((r) => r.map((v) => v * 3)))).toThrow('BernoulliMixture.scoreSamples: X must contain only 0 and 1 (got 3 at [');
     expect(() => bmm.reconstruct(data.X.slice(0, 2), data.X.slice(0, 3))).toThrow(ShapeError);
     bmm.dispose();
     expect(tf.memory().numTensors).toBe(before);

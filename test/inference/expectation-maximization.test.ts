@@ -231,12 +231,16 @@ describeEachBackend('expectationMaximization', () => {
   it('rejects bad options with exact messages', async () => {
     const means = tf.tensor1d(init);
     const { eStep, mStep } = gaussianMeansEM(means);
-    await expect(expectationMaximization<State, Posterior>({ init: { means }, eStep, mStep, maxIter: 0 })).rejects.toThrow(
-      new ValidationError('expectationMaximization', 'maxIter', 'be a positive integer', 0),
+    await expect(expectationMaximization<State, Posterior>({ init: { means }, eStep, mStep, maxIter: -1 })).rejects.toThrow(
+      new ValidationError('expectationMaximization', 'maxIter', 'be a non-negative integer', -1),
     );
-    await expect(expectationMaximization<State, Posterior>({ init: { means }, eStep, mStep, maxIter: 0 })).rejects.toThrow(
-      'expectationMaximization: maxIter must be a positive integer (got 0)',
+    await expect(expectationMaximization<State, Posterior>({ init: { means }, eStep, mStep, maxIter: 1.5 })).rejects.toThrow(
+      'expectationMaximization: maxIter must be a non-negative integer (got 1.5)',
     );
+    // maxIter 0 hands back the initial state untouched (scikit-learn's max_iter=0).
+    const unchanged = await expectationMaximization<State, Posterior>({ init: { means }, eStep, mStep, maxIter: 0 });
+    expect(unchanged.state.means).toBe(means);
+    expect([unchanged.iterations, unchanged.converged, unchanged.logLikelihoods]).toEqual([0, false, []]);
     await expect(expectationMaximization<State, Posterior>({ init: { means }, eStep, mStep, tol: -1 })).rejects.toThrow(
       'expectationMaximization: tol must be non-negative (got -1)',
     );

@@ -123,12 +123,12 @@ describeEachBackend('ProbabilisticPCA', () => {
     expect(() => unfitted.transform(c.x)).toThrow('ProbabilisticPCA.transform: the model must be fitted first (call fit(X))');
     expect(() => unfitted.scoreSamples(c.x)).toThrow(ValidationError);
     await expect(new ProbabilisticPCA({ latentDim: 3 }).fit(c.x)).rejects.toThrow('ProbabilisticPCA.fit: latentDim must be less than the data dimension D = 3 (got 3)');
-    await expect(unfitted.fit([1, 2, 3])).rejects.toThrow(new ShapeError('ProbabilisticPCA.fit', 'X must be a matrix [N, D] (got shape [3])'));
+    await expect(unfitted.fit([1, 2, 3])).rejects.toThrow(new ShapeError('ProbabilisticPCA.fit', 'X must be a matrix [N, D] of N points with D ≥ 1 features (got shape [3])'));
     const ppca = await fitted(c);
     const before = ppca.noiseVariance;
     const bad = c.x.map((row) => [...row]);
     bad[7]![1] = NaN;
-    await expect(ppca.fit(bad)).rejects.toThrow('ProbabilisticPCA.fit: X must be finite (no NaN or ±Infinity) (got a non-finite value)');
+    await expect(ppca.fit(bad)).rejects.toThrow('ProbabilisticPCA.fit: X must be finite (no NaN or ±Infinity) (got NaN at [7,1])');
     expect(ppca.noiseVariance).toBe(before);
     expect(() => ppca.transform([[1, 2]])).toThrow('ProbabilisticPCA.transform: X must be a matrix [N, 3] (got shape [1,2])');
     expect(() => ppca.inverseTransform([[1, 2]])).toThrow('ProbabilisticPCA.inverseTransform: Z must be a matrix [N, 1] (got shape [1,2])');

@@ -118,7 +118,7 @@ describeEachBackend('VAE.logLikelihood', () => {
     expect(empty.shape).toEqual([0]);
     tf.dispose([none, empty]);
     const flat = tf.tensor1d([1, 2, 3]);
-    await expect(model.vae.logLikelihood(flat)).rejects.toThrow(/^VAE\.logLikelihood: x must be a 2-D tensor \[N, D\]/);
+    await expect(model.vae.logLikelihood(flat)).rejects.toThrow(/^VAE\.logLikelihood: x must be a matrix \[N, D\]/);
     tf.dispose([flat, data]);
     model.dispose();
   });

@@ -3,16 +3,30 @@ import { expect } from 'vitest';
 
 /**
  * Runs `call` and asserts that it leaves `tf.memory().numTensors` as it found
- * it, whether it returns or throws. What it returns is disposed first (the
- * caller's to free); with `warmup`, it runs that many times before counting
- * (lasting state such as compiled programs). Resolves to the error thrown, or
- * `undefined`, so that a test can check the message of a call that must fail.
+ * it. What it returns is disposed first (the caller's to free); an error it
+ * throws is rethrown after the count is checked. With `warmup`, it runs that
+ * many times before counting (lasting state such as compiled programs).
  */
-export async function expectNoLeak(call: () => unknown, { warmup = 0 }: { warmup?: number } = {}): Promise<unknown> {
+export async function expectNoLeak(call: () => unknown, options: { warmup?: number } = {}): Promise<void> {
+  const error = await countedRun(call, options);
+  if (error !== undefined) throw error;
+}
+
+/**
+ * Like {@link expectNoLeak}, for a call that must throw: asserts that it
+ * threw and leaked nothing, and resolves to its error for the test to check.
+ */
+export async function expectThrowsWithoutLeak(call: () => unknown, options: { warmup?: number } = {}): Promise<Error> {
+  const error = await countedRun(call, options);
+  expect(error, 'the call should have thrown').toBeInstanceOf(Error);
+  return error as Error;
+}
+
+/** Runs `call` (after `warmup` uncounted runs), asserts the tensor count is unchanged, and returns what it threw. */
+async function countedRun(call: () => unknown, { warmup = 0 }: { warmup?: number }): Promise<unknown> {
   const run = async (): Promise<unknown> => {
     try {
-      const result = await call();
-      disposeResult(result);
+      disposeResult(await call());
       return undefined;
     } catch (e) {
       return e ?? new Error('threw a nullish value');
@@ -25,22 +39,9 @@ export async function expectNoLeak(call: () => unknown, { warmup = 0 }: { warmup
   return error;
 }
 
-/** Like {@link expectNoLeak}, for a call that must throw: resolves to its error, failing when it returns. */
-export async function expectThrowsWithoutLeak(call: () => unknown, options?: { warmup?: number }): Promise<Error> {
-  const error = await expectNoLeak(call, options);
-  expect(error, 'the call should have thrown').toBeInstanceOf(Error);
-  return error as Error;
-}
-
 function disposeResult(result: unknown): void {
   if (result === null || result === undefined) return;
-  if (result instanceof tf.Tensor) {
-    result.dispose();
-    return;
-  }
-  if (typeof (result as { dispose?: unknown }).dispose === 'function') {
-    (result as { dispose(): void }).dispose();
-    return;
-  }
-  if (typeof result === 'object') tf.dispose(result as tf.TensorContainer);
+  if (result instanceof tf.Tensor) result.dispose();
+  else if (typeof (result as { dispose?: unknown }).dispose === 'function') (result as { dispose(): void }).dispose();
+  else if (typeof result === 'object') tf.dispose(result as tf.TensorContainer);
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { describeEachBackend, expectClose, expectFlatTensorCount, values } from '../helpers/backends';
+import { expectNoLeak } from '../helpers/no-leak';
 import { BernoulliMixture, ShapeError, ValidationError } from '../../src/index';
 
 /** mulberry32: deterministic uniforms for the synthetic data. */
@@ -186,16 +187,16 @@ describeEachBackend('BernoulliMixture', (backend) => {
     await expect(new BernoulliMixture({ nComponents: 2, init: { weights: [0.2, 0.5], probs: [[0.5, 0.5], [0.1, 0.9]] } }).fit([[0, 1], [1, 0]])).rejects.toThrow(
       'BernoulliMixture: init.weights must sum to 1 (got sum 0.7)',
     );
-    const before = tf.memory().numTensors;
-    await bmm.fit(data.X.slice(0, 100));
-    const weights = await values(tf.clone(bmm.weights));
-    await expect(bmm.fit([[0, 2], [1, 0], [1, 1]])).rejects.toThrow(ValidationError);
-    expect(await values(tf.clone(bmm.weights))).toEqual(weights);
-    expect(() => bmm.predict([[0, 1]])).toThrow(`BernoulliMixture.predict: X must have shape [N, ${D}], the fitted number of columns (got [1,2])`);
-    expect(() => bmm.scoreSamples(data.X.slice(0, 2).map((r) => r.map((v) => v * 3)))).toThrow('BernoulliMixture.scoreSamples: X must contain only 0 and 1 (got 3 at [');
-    expect(() => bmm.reconstruct(data.X.slice(0, 2), data.X.slice(0, 3))).toThrow(ShapeError);
-    bmm.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    await expectNoLeak(async () => {
+      await bmm.fit(data.X.slice(0, 100));
+      const weights = await values(tf.clone(bmm.weights));
+      await expect(bmm.fit([[0, 2], [1, 0], [1, 1]])).rejects.toThrow(ValidationError);
+      expect(await values(tf.clone(bmm.weights))).toEqual(weights);
+      expect(() => bmm.predict([[0, 1]])).toThrow(`BernoulliMixture.predict: X must have shape [N, ${D}], the fitted number of columns (got [1,2])`);
+      expect(() => bmm.scoreSamples(data.X.slice(0, 2).map((r) => r.map((v) => v * 3)))).toThrow('BernoulliMixture.scoreSamples: X must contain only 0 and 1 (got 3 at [');
+      expect(() => bmm.reconstruct(data.X.slice(0, 2), data.X.slice(0, 3))).toThrow(ShapeError);
+      bmm.dispose();
+    });
   });
 
   it('fits from an explicit initialisation deterministically', async () => {

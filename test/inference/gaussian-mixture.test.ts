@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend, expectClose, expectFlatTensorCount, values } from '../helpers/backends';
+import { expectNoLeak } from '../helpers/no-leak';
 import { GaussianMixture, LatentError, ShapeError, ValidationError, type CovarianceType } from '../../src/index';
 import fixtures from '../fixtures/gmm.json';
 
@@ -186,16 +187,16 @@ describeEachBackend('GaussianMixture', (backend) => {
       const gmm = await explicitModel('full').fit(fixtures.x);
       const weights = Array.from(await gmm.weights.data());
       const nIter = gmm.nIter;
-      const before = tf.memory().numTensors;
-      await expect(gmm.fit([[NaN, 0, 0], [0, 0, 0], [1, 1, 1], [2, 2, 2]])).rejects.toThrow(ValidationError);
-      const controller = new AbortController();
-      controller.abort(new Error('stop'));
-      await expect(gmm.fit(fixtures.x, { signal: controller.signal })).rejects.toThrow('stop');
-      // A covariance that EM cannot keep positive definite (regCovar 0, three coincident points).
-      const degenerate = new GaussianMixture({ nComponents: 2, regCovar: 0, init: { weights: [0.5, 0.5], means: [[0, 0], [5, 5]], covariances: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]] } });
-      await expect(degenerate.fit([[0, 0], [0, 0], [0, 0], [5, 5], [5, 6], [6, 5]])).rejects.toThrow(LatentError);
-      expect(degenerate.isFitted).toBe(false);
-      expect(tf.memory().numTensors).toBe(before);
+      await expectNoLeak(async () => {
+        await expect(gmm.fit([[NaN, 0, 0], [0, 0, 0], [1, 1, 1], [2, 2, 2]])).rejects.toThrow(ValidationError);
+        const controller = new AbortController();
+        controller.abort(new Error('stop'));
+        await expect(gmm.fit(fixtures.x, { signal: controller.signal })).rejects.toThrow('stop');
+        // A covariance that EM cannot keep positive definite (regCovar 0, three coincident points).
+        const degenerate = new GaussianMixture({ nComponents: 2, regCovar: 0, init: { weights: [0.5, 0.5], means: [[0, 0], [5, 5]], covariances: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]] } });
+        await expect(degenerate.fit([[0, 0], [0, 0], [0, 0], [5, 5], [5, 6], [6, 5]])).rejects.toThrow(LatentError);
+        expect(degenerate.isFitted).toBe(false);
+      });
       expect(Array.from(await gmm.weights.data())).toEqual(weights);
       expect(gmm.nIter).toBe(nIter);
       gmm.dispose();

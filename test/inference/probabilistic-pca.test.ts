@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeEachBackend, expectClose, values } from '../helpers/backends';
+import { expectNoLeak } from '../helpers/no-leak';
 import { ProbabilisticPCA, ShapeError, ValidationError } from '../../src/index';
 import { symmetricEigen } from '../../src/inference/symmetric-eigen';
 import fixtures from '../fixtures/ppca.json';
@@ -148,10 +149,10 @@ describeEachBackend('ProbabilisticPCA', () => {
     };
     await step('closed-form');
     await step('em');
-    const before = tf.memory().numTensors;
-    await step('closed-form');
-    await step('em');
-    expect(tf.memory().numTensors).toBe(before);
+    await expectNoLeak(async () => {
+      await step('closed-form');
+      await step('em');
+    });
     x.dispose();
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend, expectFlatTensorCount, values } from '../helpers/backends';
+import { expectNoLeak } from '../helpers/no-leak';
 import {
   Independent,
   MLP,
@@ -174,11 +175,11 @@ describeEachBackend('VAE', (backend) => {
     const decoder = new MLP({ sizes: [L, H, D - 1], seed: 2 });
     const vae = new VAE({ encoder, decoder, latentDim: L, likelihood: 'gaussian', seed: 1 });
     const x = binaryData(4);
-    const before = tf.memory().numTensors;
-    const message = `VAE.logLikelihood: a Gaussian decoder must output [..., 2D] (means and scales), got a last axis of ${D - 1}`;
-    await expect(vae.logLikelihood(x, { k: 3 })).rejects.toThrow(new ShapeError('VAE.logLikelihood', message.slice('VAE.logLikelihood: '.length)));
-    expect(() => vae.reconstruct(x)).toThrow(ShapeError);
-    expect(tf.memory().numTensors).toBe(before);
+    await expectNoLeak(async () => {
+      const message = `VAE.logLikelihood: a Gaussian decoder must output [..., 2D] (means and scales), got a last axis of ${D - 1}`;
+      await expect(vae.logLikelihood(x, { k: 3 })).rejects.toThrow(new ShapeError('VAE.logLikelihood', message.slice('VAE.logLikelihood: '.length)));
+      expect(() => vae.reconstruct(x)).toThrow(ShapeError);
+    });
     // (fit leaves tensors behind here: the gradient tape keeps the kernels' saved tensors when the
     // loss throws inside tf.variableGrads, which SVI calls; reported, not VAE's to fix.)
     await expect(vae.fit(x, { steps: 1 })).rejects.toThrow(/^VAE\.fit: a Gaussian decoder must output/);
@@ -217,11 +218,11 @@ describeEachBackend('VAE', (backend) => {
     const wider = new MLP({ sizes: [L, H + 1, D], seed: 3 });
     const mismatch = new VAE({ encoder: decoderMismatch.encoder, decoder: wider, latentDim: L, seed: 1 });
     const before = await weightsOf(mismatch);
-    const tensors = tf.memory().numTensors;
-    expect(() => mismatch.load(saved)).toThrow(ShapeError);
-    expect(() => mismatch.load(saved)).toThrow(new RegExp(`^VAE\\.load: saved\\.decoder does not fit this VAE.s decoder \\(loadWeights: variable 0 has shape \\[${L},${H + 1}\\].*saved shape \\[${L},${H}\\]`));
-    expect(await weightsOf(mismatch)).toEqual(before);
-    expect(tf.memory().numTensors).toBe(tensors);
+    await expectNoLeak(async () => {
+      expect(() => mismatch.load(saved)).toThrow(ShapeError);
+      expect(() => mismatch.load(saved)).toThrow(new RegExp(`^VAE\\.load: saved\\.decoder does not fit this VAE.s decoder \\(loadWeights: variable 0 has shape \\[${L},${H + 1}\\].*saved shape \\[${L},${H}\\]`));
+      expect(await weightsOf(mismatch)).toEqual(before);
+    });
     // another latentDim or likelihood is refused before any weight is read
     expect(() => mismatch.load({ ...saved, latentDim: 3 })).toThrow(
       new ValidationError('VAE.load', 'saved', `match this VAE (latentDim ${L}, likelihood 'bernoulli')`, undefined, `latentDim 3, likelihood 'bernoulli'`),
@@ -236,22 +237,22 @@ describeEachBackend('VAE', (backend) => {
     source.dispose();
   });
 
-  it('bad options are ValidationErrors that name the option, and leak nothing', () => {
+  it('bad options are ValidationErrors that name the option, and leak nothing', async () => {
     const encoder = new MLP({ sizes: [D, H, 2 * L], seed: 1 });
     const decoder = new MLP({ sizes: [L, H, D], seed: 2 });
-    const before = tf.memory().numTensors;
-    const make = (options: unknown) => () => new VAE(options as VAEOptions);
-    expect(make(null)).toThrow(new ValidationError('VAE', 'options', 'be an object', null));
-    expect(make({ encoder: {}, decoder, latentDim: L })).toThrow(/^VAE: encoder must be a Network \(\{ apply\(x\), variables \}; see MLP and network\(\)\)/);
-    expect(make({ encoder, decoder: (z: tf.Tensor) => z, latentDim: L })).toThrow(/^VAE: decoder must be a Network/);
-    expect(make({ encoder, decoder, latentDim: 0 })).toThrow(new ValidationError('VAE', 'latentDim', 'be a positive integer', 0));
-    expect(make({ encoder, decoder, latentDim: 1.5 })).toThrow('VAE: latentDim must be a positive integer (got 1.5)');
-    expect(make({ encoder, decoder, latentDim: L, likelihood: 'poisson' })).toThrow(`VAE: likelihood must be 'bernoulli' or 'gaussian' (got "poisson")`);
-    expect(make({ encoder, decoder, latentDim: L, objective: { iwae: 0 } })).toThrow(/objective must be 'elbo' or \{ iwae: k \} with k a positive integer/);
-    expect(make({ encoder, decoder, latentDim: L, objective: 'iwae' })).toThrow(/objective must be 'elbo' or \{ iwae: k \}/);
-    expect(make({ encoder, decoder, latentDim: L, numSamples: 0 })).toThrow(/numSamples must be a positive integer \(got 0\)/);
-    expect(make({ encoder, decoder, latentDim: L, seed: 0.5 })).toThrow(new ValidationError('VAE', 'seed', 'be a safe integer', 0.5));
-    expect(tf.memory().numTensors).toBe(before);
+    await expectNoLeak(async () => {
+      const make = (options: unknown) => () => new VAE(options as VAEOptions);
+      expect(make(null)).toThrow(new ValidationError('VAE', 'options', 'be an object', null));
+      expect(make({ encoder: {}, decoder, latentDim: L })).toThrow(/^VAE: encoder must be a Network \(\{ apply\(x\), variables \}; see MLP and network\(\)\)/);
+      expect(make({ encoder, decoder: (z: tf.Tensor) => z, latentDim: L })).toThrow(/^VAE: decoder must be a Network/);
+      expect(make({ encoder, decoder, latentDim: 0 })).toThrow(new ValidationError('VAE', 'latentDim', 'be a positive integer', 0));
+      expect(make({ encoder, decoder, latentDim: 1.5 })).toThrow('VAE: latentDim must be a positive integer (got 1.5)');
+      expect(make({ encoder, decoder, latentDim: L, likelihood: 'poisson' })).toThrow(`VAE: likelihood must be 'bernoulli' or 'gaussian' (got "poisson")`);
+      expect(make({ encoder, decoder, latentDim: L, objective: { iwae: 0 } })).toThrow(/objective must be 'elbo' or \{ iwae: k \} with k a positive integer/);
+      expect(make({ encoder, decoder, latentDim: L, objective: 'iwae' })).toThrow(/objective must be 'elbo' or \{ iwae: k \}/);
+      expect(make({ encoder, decoder, latentDim: L, numSamples: 0 })).toThrow(/numSamples must be a positive integer \(got 0\)/);
+      expect(make({ encoder, decoder, latentDim: L, seed: 0.5 })).toThrow(new ValidationError('VAE', 'seed', 'be a safe integer', 0.5));
+    });
     encoder.dispose();
     decoder.dispose();
   });
@@ -294,10 +295,10 @@ describeEachBackend('VAE', (backend) => {
     const { vae, dispose } = tinyVAE({ objective: { iwae: 3 }, gradient: 'dreg' });
     const x = binaryData(24);
     await vae.fit(x, { steps: 1, batchSize: 8 }); // Adam creates its moment variables on the first step
-    const before = tf.memory().numTensors;
-    const { losses } = await vae.fit(x, { epochs: backend === 'webgpu' ? 5 : 15, batchSize: 8 }); // 3 steps an epoch
-    expect(losses.every(Number.isFinite)).toBe(true);
-    expect(tf.memory().numTensors).toBe(before);
+    await expectNoLeak(async () => {
+      const { losses } = await vae.fit(x, { epochs: backend === 'webgpu' ? 5 : 15, batchSize: 8 }); // 3 steps an epoch
+      expect(losses.every(Number.isFinite)).toBe(true);
+    });
     x.dispose();
     dispose();
   });

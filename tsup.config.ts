@@ -42,6 +42,7 @@ export default defineConfig([
       external: ['latent'],
       shims: format === 'cjs', // import.meta.url in CJS
       splitting: false,
+      keepNames: true, // class names print as written (esbuild renames MultivariateNormalTriL to _MultivariateNormalTriL)
       noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
       esbuildPlugins: [keepGradientRegistrationSeparate(format === 'cjs' ? '.cjs' : '.js')],
     }),
@@ -55,6 +56,7 @@ export default defineConfig([
     silent: true,
     target: 'es2022',
     outDir: 'dist/browser',
+    keepNames: true,
     esbuildPlugins: [keepGradientRegistrationSeparate('.js'), browserPlatform],
   },
 ]);

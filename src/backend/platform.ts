@@ -21,6 +21,7 @@ export const DEFAULT_PREFERENCE: readonly BackendName[] = ['wasm', 'cpu'];
 
 export const PLATFORM = 'node';
 
+
 /** The directory holding the wasm backend's `.wasm` files, found through Node's resolver. */
 export function defaultWasmPaths(): string | undefined {
   try {

@@ -25,6 +25,7 @@ import {
 import { toTensor } from '../math/to-tensor';
 import { checkData, checkDataSync, toDataMatrix } from './data-matrix';
 import { kmeansResponsibilities } from './kmeans-responsibilities';
+import { checkSavedHeader, checkSavedSetting, savedArray, savedNumbers, type SavedHeader } from './saved-model';
 import { runExclusively } from './run-exclusively';
 import { oneHotFloat } from './one-hot-float';
 
@@ -85,6 +86,32 @@ export interface GaussianMixtureOptions {
 export interface GaussianMixtureFitOptions {
   /** Cancels the fit between EM iterations; the previous fitted state stays. */
   signal?: AbortSignal;
+}
+
+/** What {@link GaussianMixture.save} writes: the settings that shape the fit and the fitted parameters, as JSON. */
+export interface SavedGaussianMixture extends SavedHeader<'latent-gaussian-mixture'> {
+  /** K. */
+  nComponents: number;
+  /** The covariance type. */
+  covarianceType: CovarianceType;
+  /** [K]. */
+  weights: number[];
+  /** [K, D]. */
+  means: number[][];
+  /** In the covariance type's shape. */
+  covariances: unknown;
+  /** In the covariance type's shape. */
+  precisionsCholesky: unknown;
+  /** The data mean the model centres inputs on, [D]. */
+  offset: number[];
+  /** Whether the fit converged. */
+  converged: boolean;
+  /** EM iterations of the kept initialisation. */
+  nIter: number;
+  /** The mean log-likelihood per point (null for −Infinity, which JSON cannot hold). */
+  lowerBound: number | null;
+  /** The EM trace. */
+  logLikelihoods: number[];
 }
 
 interface Fitted {
@@ -380,6 +407,82 @@ export class GaussianMixture {
       },
       { validateArgs: false },
     );
+  }
+
+  /**
+   * The fitted model as JSON-ready {@link SavedGaussianMixture};
+   * {@link load} restores it.
+   *
+   * @example
+   * ```ts
+   * const json = JSON.stringify(await gmm.save());
+   * ```
+   */
+  async save(): Promise<SavedGaussianMixture> {
+    const { params, converged, nIter, lowerBound, logLikelihoods } = this.state('save');
+    const read = async (t: tf.Tensor) => (await t.array()) as never;
+    return {
+      format: 'latent-gaussian-mixture',
+      version: 1,
+      nComponents: this.nComponents,
+      covarianceType: this.covarianceType,
+      weights: await read(params.weights),
+      means: await read(params.means),
+      covariances: await read(params.covariances),
+      precisionsCholesky: await read(params.precisionsCholesky),
+      offset: await read(this.offset as tf.Tensor),
+      converged,
+      nIter,
+      lowerBound: Number.isFinite(lowerBound) ? lowerBound : null,
+      logLikelihoods: [...logLikelihoods],
+    };
+  }
+
+  /**
+   * Restores what {@link save} wrote (with this model's `nComponents` and
+   * `covarianceType`) and returns this model; on any mismatch it throws and
+   * changes nothing.
+   *
+   * @example
+   * ```ts
+   * const restored = new GaussianMixture({ nComponents: 3 }).load(JSON.parse(json));
+   * restored.predict(x);
+   * ```
+   */
+  load(saved: SavedGaussianMixture): this {
+    const where = `${NAME}.load`;
+    checkSavedHeader(where, saved, 'latent-gaussian-mixture', 'GaussianMixture.save');
+    checkSavedSetting(where, 'nComponents', saved.nComponents, this.nComponents);
+    checkSavedSetting(where, 'covarianceType', saved.covarianceType, this.covarianceType);
+    const k = this.nComponents;
+    const type = this.covarianceType;
+    const means = savedArray(where, 'means', saved.means, [k, -1]);
+    const d = means.shape[1] as number;
+    const covShape = type === 'full' ? [k, d, d] : type === 'tied' ? [d, d] : type === 'diag' ? [k, d] : [k];
+    const arrays = {
+      weights: savedArray(where, 'weights', saved.weights, [k]),
+      means,
+      covariances: savedArray(where, 'covariances', saved.covariances, covShape),
+      precisionsCholesky: savedArray(where, 'precisionsCholesky', saved.precisionsCholesky, covShape),
+      offset: savedArray(where, 'offset', saved.offset, [d]),
+    };
+    if (typeof saved.converged !== 'boolean') throw new ValidationError(where, 'saved.converged', 'be a boolean', saved.converged);
+    checkNonNegativeInteger(where, 'saved.nIter', saved.nIter);
+    const lowerBound = saved.lowerBound === null ? -Infinity : saved.lowerBound;
+    if (typeof lowerBound !== 'number' || Number.isNaN(lowerBound)) throw new ValidationError(where, 'saved.lowerBound', 'be a number or null', saved.lowerBound);
+    const logLikelihoods = savedNumbers(where, 'logLikelihoods', saved.logLikelihoods);
+    const tensor = ({ values, shape }: { values: number[]; shape: number[] }) => tf.tensor(values, shape, 'float32');
+    const params = tf.tidy(() => ({
+      weights: tensor(arrays.weights),
+      means: tensor(arrays.means),
+      covariances: tensor(arrays.covariances),
+      precisionsCholesky: tensor(arrays.precisionsCholesky),
+    }));
+    const scaleTril = scaleTrilOf(params.covariances, type, k, d);
+    this.dispose();
+    this.fitted = { params, scaleTril, converged: saved.converged, nIter: saved.nIter, lowerBound, logLikelihoods };
+    this.offset = tensor(arrays.offset);
+    return this;
   }
 
   /**

@@ -8,6 +8,7 @@ import { triangularSolve } from '../math/triangular-solve';
 import { randomNormal } from '../random/sampling';
 import { randomSeed, splitSeed, type Seed } from '../random/seed';
 import { checkData, checkDataSync, toDataMatrix } from './data-matrix';
+import { checkSavedHeader, checkSavedSetting, savedArray, savedNumbers, type SavedHeader } from './saved-model';
 import { EMError, expectationMaximization, type EMIteration } from './expectation-maximization';
 import { runExclusively } from './run-exclusively';
 import { symmetricEigen } from './symmetric-eigen';
@@ -39,6 +40,20 @@ export interface ProbabilisticPCAOptions {
 }
 
 /** The fitted parameters, in float64 on the JS side and as tensors. */
+/** What {@link ProbabilisticPCA.save} writes: the fitted parameters, as JSON. */
+export interface SavedProbabilisticPCA extends SavedHeader<'latent-probabilistic-pca'> {
+  /** q, the latent dimension. */
+  latentDim: number;
+  /** μ, [D]. */
+  mean: number[];
+  /** W, [D, q]. */
+  w: number[][];
+  /** σ². */
+  noiseVariance: number;
+  /** The EM trace (empty for the closed form). */
+  logLikelihoods: number[];
+}
+
 interface Fitted {
   d: number;
   mean: number[];
@@ -206,18 +221,82 @@ export class ProbabilisticPCA {
    */
   scoreSamples(X: tf.Tensor | tf.TensorLike): tf.Tensor {
     const f = this.require('scoreSamples');
-    return tf.tidy(() => {
-      const centred = this.centre('scoreSamples', X, f);
-      const latentMean = tf.matMul(centred, f.tensors.projection);
-      const residual = tf.sub(centred, tf.matMul(latentMean, f.tensors.wT));
-      const quadratic = tf.add(tf.div(sum(tf.square(residual), 1), f.noiseVariance), sum(tf.square(latentMean), 1));
-      return tf.mul(tf.add(quadratic, f.d * LOG_TWO_PI + f.logDet), -0.5);
-    });
+    return tf.tidy(() => this.logDensities(this.centre('scoreSamples', X, f), f));
   }
 
-  /** The mean of {@link scoreSamples}: a scalar tensor. */
-  score(X: tf.Tensor | tf.TensorLike): tf.Tensor {
-    return tf.tidy(() => tf.mean(this.scoreSamples(X)));
+  /**
+   * The mean of {@link scoreSamples}: the mean log-likelihood per point, a
+   * number (`X` checked on every backend).
+   *
+   * @example
+   * ```ts
+   * const meanLogLikelihood = await ppca.score(X);
+   * ```
+   */
+  async score(X: tf.Tensor | tf.TensorLike): Promise<number> {
+    const where = `${NAME}.score`;
+    const f = this.require('score');
+    const x = toDataMatrix(where, X);
+    try {
+      await checkData(where, 'X', x, 'finite');
+      const mean = tf.tidy(() => tf.div(sum(this.logDensities(tf.sub(x, f.tensors.mean), f)), x.shape[0]));
+      const value = (await mean.data())[0] as number;
+      mean.dispose();
+      return value;
+    } finally {
+      if (x !== X) x.dispose();
+    }
+  }
+
+  /**
+   * The fitted parameters as JSON-ready {@link SavedProbabilisticPCA}
+   * (float64, as fitted); {@link load} restores them.
+   *
+   * @example
+   * ```ts
+   * const json = JSON.stringify(await ppca.save());
+   * ```
+   */
+  async save(): Promise<SavedProbabilisticPCA> {
+    const f = this.require('save');
+    return {
+      format: 'latent-probabilistic-pca',
+      version: 1,
+      latentDim: this.latentDim,
+      mean: [...f.mean],
+      w: f.w.map((row) => [...row]),
+      noiseVariance: f.noiseVariance,
+      logLikelihoods: [...f.logLikelihoods],
+    };
+  }
+
+  /**
+   * Restores what {@link save} wrote (with this model's `latentDim`) and
+   * returns this model; on any mismatch it throws and changes nothing.
+   *
+   * @example
+   * ```ts
+   * const restored = new ProbabilisticPCA({ latentDim: 2 }).load(JSON.parse(json));
+   * ```
+   */
+  load(saved: SavedProbabilisticPCA): this {
+    const where = `${NAME}.load`;
+    checkSavedHeader(where, saved, 'latent-probabilistic-pca', 'ProbabilisticPCA.save');
+    checkSavedSetting(where, 'latentDim', saved.latentDim, this.latentDim);
+    const mean = savedArray(where, 'mean', saved.mean, [-1]).values;
+    const d = mean.length;
+    if (d <= this.latentDim) throw new ShapeError(where, `saved.mean must have more than latentDim = ${this.latentDim} entries (got ${d})`);
+    const w = savedArray(where, 'w', saved.w, [d, this.latentDim]).values;
+    const noiseVariance = saved.noiseVariance;
+    if (typeof noiseVariance !== 'number' || !(noiseVariance > 0) || !Number.isFinite(noiseVariance)) {
+      throw new ValidationError(where, 'saved.noiseVariance', 'be positive and finite', noiseVariance);
+    }
+    const logLikelihoods = savedNumbers(where, 'logLikelihoods', saved.logLikelihoods);
+    const rows = Array.from({ length: d }, (_, i) => w.slice(i * this.latentDim, (i + 1) * this.latentDim));
+    const next = finish(d, { mean, w: rows, noiseVariance, logLikelihoods });
+    this.dispose();
+    this.fitted = next;
+    return this;
   }
 
   /** `n` draws x = W z + μ + σ ε: shape [n, D]. */
@@ -247,6 +326,14 @@ export class ProbabilisticPCA {
   private require(method: string): Fitted {
     if (this.fitted === undefined) throw new ValidationError(`${NAME}.${method}`, 'the model', 'be fitted first (call fit(X))');
     return this.fitted;
+  }
+
+  /** log N(x; μ, W Wᵀ + σ² I) per row of the centred data, by the Woodbury identity. Call inside tf.tidy. */
+  private logDensities(centred: tf.Tensor, f: Fitted): tf.Tensor {
+    const latentMean = tf.matMul(centred, f.tensors.projection);
+    const residual = tf.sub(centred, tf.matMul(latentMean, f.tensors.wT));
+    const quadratic = tf.add(tf.div(sum(tf.square(residual), 1), f.noiseVariance), sum(tf.square(latentMean), 1));
+    return tf.mul(tf.add(quadratic, f.d * LOG_TWO_PI + f.logDet), -0.5);
   }
 
   /** X − μ, float32, checking the shape [N, D]. Call inside tf.tidy. */

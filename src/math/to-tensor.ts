@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { quietCpuAdvert } from '../backend/quiet-cpu-advert';
 import { BackendUnavailableError, formatValue, ValidationError } from '../errors';
 import { toFloat } from './to-float';
 
 /** What every public function accepts as data or a parameter: a number, a (rectangular) nested array of numbers, or a tensor. */
 export type TensorInput = tf.Tensor | tf.TensorLike;
 
-/** A JS array's numbers, flattened row-major, as float32 (what the tensor will hold), with its shape. */
-export interface FlatValues {
-  values: Float32Array;
+/** A JS array's numbers, flattened row-major, as float32 (what the tensor will hold) unless asked for float64, with its shape. */
+export interface FlatValues<Values extends Float32Array | Float64Array = Float32Array> {
+  values: Values;
   shape: number[];
 }
 
@@ -15,14 +16,17 @@ const RULE = 'be a number, a rectangular nested array of numbers or a tf.Tensor'
 
 /**
  * The numbers and shape of a JS value (a number, a nested array or a typed
- * array), rounded to float32 as a tensor would hold them. Ragged arrays and
+ * array), rounded to float32 as a tensor would hold them (float64 on request). Ragged arrays and
  * anything that is not a number are refused with a ValidationError naming
  * `where`, `argument` and the first offending entry's position.
  */
-export function flattenNumbers(where: string, argument: string, value: unknown): FlatValues {
-  if (typeof value === 'number') return { values: Float32Array.of(value), shape: [] };
+export function flattenNumbers(where: string, argument: string, value: unknown): FlatValues;
+export function flattenNumbers(where: string, argument: string, value: unknown, float64: true): FlatValues<Float64Array>;
+export function flattenNumbers(where: string, argument: string, value: unknown, float64 = false): FlatValues<Float32Array | Float64Array> {
+  const Values = float64 ? Float64Array : Float32Array;
+  if (typeof value === 'number') return { values: Values.of(value), shape: [] };
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    return { values: Float32Array.from(value as unknown as ArrayLike<number>), shape: [(value as unknown as ArrayLike<number>).length] };
+    return { values: Values.from(value as unknown as ArrayLike<number>), shape: [(value as unknown as ArrayLike<number>).length] };
   }
   if (!Array.isArray(value)) throw new ValidationError(where, argument, RULE, undefined, formatValue(value));
   const shape: number[] = [];
@@ -31,7 +35,7 @@ export function flattenNumbers(where: string, argument: string, value: unknown):
     if (level.length === 0) break;
   }
   const size = shape.reduce((n, d) => n * d, 1);
-  const values = new Float32Array(size);
+  const values = new Values(size);
   let next = 0;
   const walk = (item: unknown, depth: number, path: number[]): void => {
     if (depth === shape.length) {
@@ -76,6 +80,7 @@ export function tensorOf(where: string, values: Float32Array, shape: readonly nu
 export function checkBackend(where: string): void {
   try {
     tf.backend();
+    quietCpuAdvert();
   } catch (e) {
     throw new BackendUnavailableError(
       'none',

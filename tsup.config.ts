@@ -36,9 +36,9 @@ export default defineConfig([
       platform: 'node',
       silent: true,
       target: 'node20',
-      entry: { ...entry, testing: 'src/testing/index.ts' },
-      dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
-      // latent/testing uses the package's own entry, so that both share one KL registry.
+      entry: { ...entry, testing: 'src/testing/index.ts', datasets: 'src/datasets/index.ts' },
+      dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', datasets: 'src/datasets/index.ts' } },
+      // latent/testing and latent/datasets use the package's own entry, so that all share one KL registry.
       external: ['latent'],
       shims: format === 'cjs', // import.meta.url in CJS
       splitting: false,
@@ -50,7 +50,8 @@ export default defineConfig([
   // Browser ESM for bundlers: tfjs-core's gradient files stay imports, resolved
   // by the user's bundler against the user's own tfjs-core (one copy).
   {
-    entry,
+    entry: { ...entry, datasets: 'src/datasets/index.ts' },
+    external: ['latent'],
     format: ['esm'],
     platform: 'browser',
     silent: true,

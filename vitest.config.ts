@@ -7,6 +7,7 @@ export default defineConfig({
     alias: [
       { find: /^latent$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
       { find: /^latent\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
+      { find: /^latent\/datasets$/, replacement: fileURLToPath(new URL('./src/datasets/index.ts', import.meta.url)) },
     ],
   },
   test: {

@@ -1,7 +1,7 @@
 /**
  * Workload: training the binarised-digits VAE (encoder 64-256-256-(2x8),
  * decoder 8-256-256-64, Bernoulli likelihood, batch 128, Adam 1e-3, the
- * first 1437 rows of test/data/digits with pixels >= 8 set to 1), time per
+ * first 1437 rows of src/datasets/data/digits with pixels >= 8 set to 1), time per
  * epoch, for the ELBO (k = 1) and IWAE k = 5, against PyTorch 1.13 on one
  * thread (bench/torch_vae.py, a child process kept alive between rounds)
  * when `/usr/bin/python3` has torch.
@@ -23,7 +23,7 @@ import { printRatios } from './harness.mjs';
 
 const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_vae.py', import.meta.url));
-const DIGITS = fileURLToPath(new URL('../test/data/digits/digits.csv.gz', import.meta.url));
+const DIGITS = fileURLToPath(new URL('../src/datasets/data/digits/digits.csv.gz', import.meta.url));
 const N_TRAIN = 1437;
 const ROUNDS = 5;
 const EPOCHS_PER_ROUND = 3;

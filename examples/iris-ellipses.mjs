@@ -1,21 +1,21 @@
 /**
  * `node examples/iris-ellipses.mjs` (after `npm run build`): fits K = 3
  * Gaussians to petal length and width of the iris data and writes
- * examples/output/iris-ellipses.svg: the flowers coloured by species and each
+ * out/iris-ellipses.svg: the flowers coloured by species and each
  * component's 1- and 2-standard-deviation ellipses (Mahalanobis distance 1
  * and 2, from its 2×2 covariance). Plain SVG strings, no dependency.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { GaussianMixture, initBackend } from '../dist/index.js';
+import { iris } from '../dist/datasets.js';
 
 // `node examples/iris-ellipses.mjs cpu` picks a backend; the default is the first that works here.
 await initBackend(process.argv[2] ? { prefer: [process.argv[2]] } : {});
-const [header, ...lines] = readFileSync(new URL('./data/iris/iris.csv', import.meta.url), 'utf8').trim().split('\n');
-const species = header.split(',').slice(2);
-const rows = lines.map((line) => line.split(',').map(Number));
-const points = rows.map((r) => [r[2], r[3]]); // petal length, petal width (cm)
-const truth = rows.map((r) => r[4]);
+const data = iris();
+const species = data.classNames;
+const points = (await data.x.array()).map((r) => [r[2], r[3]]); // petal length, petal width (cm)
+const truth = Array.from(await data.labels.data());
 
 const X = tf.tensor(points);
 const gmm = new GaussianMixture({ nComponents: 3, covarianceType: 'full', seed: 0, nInit: 5 });
@@ -78,7 +78,6 @@ svg.push(`<path d="M${legendX},${margin.top + 85}h20" stroke="#222" stroke-width
 svg.push(`<path d="M${legendX},${margin.top + 105}h20" stroke="#222" stroke-dasharray="5 3"/><text x="${legendX + 25}" y="${margin.top + 109}">2 sd</text>`);
 svg.push('</svg>');
 
-const out = new URL('./output/iris-ellipses.svg', import.meta.url);
-mkdirSync(new URL('./output/', import.meta.url), { recursive: true });
-writeFileSync(out, `${svg.join('\n')}\n`);
-console.log(`wrote ${out.pathname}: ${means.length} components over ${points.length} flowers`);
+mkdirSync('out', { recursive: true });
+writeFileSync('out/iris-ellipses.svg', `${svg.join('\n')}\n`);
+console.log(`wrote out/iris-ellipses.svg: ${means.length} components over ${points.length} flowers`);

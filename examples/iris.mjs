@@ -1,22 +1,19 @@
 /**
  * `node examples/iris.mjs` (after `npm run build`): fits a Gaussian mixture to
- * the four iris measurements (Fisher 1936; examples/data/iris/ATTRIBUTION.md),
+ * the four iris measurements (Fisher 1936, from latent/datasets),
  * prints the clusters against the true species, then the BIC for K = 1..6.
  */
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { GaussianMixture, initBackend } from '../dist/index.js';
+import { iris } from '../dist/datasets.js';
 
 // `node examples/iris.mjs cpu` picks a backend; the default is the first that works here.
 const { backend } = await initBackend(process.argv[2] ? { prefer: [process.argv[2]] } : {});
 console.log(`iris — backend: ${backend}`);
 
-// Header: rows, features, class names; then 4 measurements (cm) and the class index per row.
-const [header, ...lines] = readFileSync(new URL('./data/iris/iris.csv', import.meta.url), 'utf8').trim().split('\n');
-const species = header.split(',').slice(2);
-const rows = lines.map((line) => line.split(',').map(Number));
-const X = tf.tensor(rows.map((r) => r.slice(0, 4)));
-const truth = rows.map((r) => r[4]);
+// 150 flowers: 4 measurements (cm) and the species of each.
+const { x: X, labels, classNames: species } = iris();
+const truth = Array.from(await labels.data());
 
 // Clusters against species, K = 3, full covariances.
 const gmm = new GaussianMixture({ nComponents: 3, covarianceType: 'full', seed: 0, nInit: 5 });

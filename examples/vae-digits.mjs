@@ -1,28 +1,23 @@
 /**
  * `node examples/vae-digits.mjs` (after `npm run build`): trains a variational
- * autoencoder on the binarised 8×8 digits (examples/data/digits/ATTRIBUTION.md)
+ * autoencoder on the binarised 8×8 digits (from latent/datasets)
  * with a progress line per epoch, estimates the test log-likelihood with
  * IWAE-1000, and writes out/vae-digits.svg: test digits, their
  * reconstructions, and digits sampled from the model. Plain SVG, no dependency.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, MLP, VAE } from '../dist/index.js';
+import { digits } from '../dist/datasets.js';
 
 // `node examples/vae-digits.mjs cpu 5` picks a backend and the number of epochs.
 const { backend } = await initBackend(process.argv[2] ? { prefer: [process.argv[2]] } : {});
 const epochs = Number(process.argv[3] ?? 20);
 console.log(`\nVAE on binarised digits — backend: ${backend}`);
 
-// 1797 rows of 64 pixels (0..16) and a label; a pixel is on at >= 8. The last 360 rows are the test split.
-const rows = gunzipSync(readFileSync(new URL('./data/digits/digits.csv.gz', import.meta.url)))
-  .toString()
-  .trim()
-  .split('\n')
-  .map((line) => line.split(',').map(Number).slice(0, 64).map((v) => (v >= 8 ? 1 : 0)));
-const train = tf.tensor2d(rows.slice(0, 1437));
-const test = tf.tensor2d(rows.slice(1437));
+// 64 pixels per digit, on where the grey level is at least 8 of 16: 1500 training and 297 test digits.
+const train = digits({ split: 'train' }).x;
+const test = digits({ split: 'test' }).x;
 
 const encoder = new MLP({ sizes: [64, 256, 256, 16], seed: 1 }); // → mean and raw scale of q(z | x), z in 8 dimensions
 const decoder = new MLP({ sizes: [8, 256, 256, 64], seed: 2 }); // → Bernoulli logits of the 64 pixels

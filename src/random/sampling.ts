@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ValidationError } from '../errors';
 import { checkAllocation } from '../math/check-allocation';
+import { checkBackend } from '../math/to-tensor';
 import { deriveSeed, randomSeed, type Seed } from './seed';
 
 /** Options of {@link randomNormal}. */
@@ -70,4 +71,5 @@ function checkShape(where: string, shape: readonly number[]): void {
     throw new ValidationError(where, 'shape', 'be an array of non-negative integers', shape);
   }
   checkAllocation(where, 'shape', shape);
+  checkBackend(where);
 }

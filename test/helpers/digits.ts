@@ -3,14 +3,14 @@ import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * The 8x8 digits (test/data/digits, UCI, CC BY 4.0; see its ATTRIBUTION.md),
+ * The 8x8 digits (src/datasets/data/digits, UCI, CC BY 4.0; see its ATTRIBUTION.md),
  * binarised at pixel >= 8 of 16: 1797 rows of 64 pixels as 0/1 numbers.
  * Parsed once per test file; the split is fixed (first 1437 rows train, last 360 test).
  */
 let rows: number[][] | undefined;
 
 function binaryRows(): number[][] {
-  rows ??= gunzipSync(readFileSync(new URL('../data/digits/digits.csv.gz', import.meta.url)))
+  rows ??= gunzipSync(readFileSync(new URL('../../src/datasets/data/digits/digits.csv.gz', import.meta.url)))
     .toString()
     .trim()
     .split('\n')

@@ -45,7 +45,7 @@ function matchComponents(fitted: number[][], truth: number[][]): number[] {
 }
 
 const digits = (() => {
-  const rows = gunzipSync(readFileSync(new URL('../data/digits/digits.csv.gz', import.meta.url)))
+  const rows = gunzipSync(readFileSync(new URL('../../src/datasets/data/digits/digits.csv.gz', import.meta.url)))
     .toString('utf8')
     .trim()
     .split('\n')

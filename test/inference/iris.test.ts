@@ -1,18 +1,17 @@
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
+import { iris } from 'latent/datasets';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../helpers/backends';
 import { GaussianMixture } from '../../src/index';
 
-// The demo's data (examples/data/iris, with its attribution): every K from 1 to 6 fits on every
+// The demo's data (latent/datasets): every K from 1 to 6 fits on every
 // backend (float32 cancellation once made EM fail at K = 4..6 on wasm), and BIC picks K = 2,
 // as scikit-learn does for full covariances.
-const [, ...lines] = readFileSync(new URL('../../examples/data/iris/iris.csv', import.meta.url), 'utf8').trim().split('\n');
-const features = lines.map((line) => line.split(',').slice(0, 4).map(Number));
 
 describeEachBackend('GaussianMixture on iris', () => {
   it('fits K = 1..6 and BIC is lowest at K = 2', async () => {
-    const X = tf.tensor2d(features);
+    const { x: X, labels } = iris();
+    labels.dispose();
     const bics: number[] = [];
     for (let k = 1; k <= 6; k++) {
       const model = new GaussianMixture({ nComponents: k, covarianceType: 'full', seed: 0, nInit: 5 }); // as the demo

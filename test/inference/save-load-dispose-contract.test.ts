@@ -50,7 +50,7 @@ const MODELS: Record<string, { fitted(): Promise<Model>; fresh(): Model; output(
     fresh: () => new VAE({ encoder: new MLP({ sizes: [4, 8, 4], seed: 5 }), decoder: new MLP({ sizes: [2, 8, 4], seed: 6 }), latentDim: 2 }),
     output: (m) => (m as VAE).reconstruct(binary),
     freeExtra: (m) => {
-      (m as VAE).encoder.dispose?.();
+      ((m as VAE).encoder as MLP).dispose();
       ((m as VAE).decoder as MLP).dispose();
     },
   },

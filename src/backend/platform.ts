@@ -3,9 +3,8 @@
  * the Node version; the browser build swaps in `platform.browser.ts` (see
  * tsup.config.ts), so no Node module reaches a browser bundle.
  */
-// In Node, importing latent registers the cpu backend (a required peer), so
-// that nothing fails with "No backend found in registry" before initBackend().
-import '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +19,15 @@ interface MinimalGPU {
 export const DEFAULT_PREFERENCE: readonly BackendName[] = ['wasm', 'cpu'];
 
 export const PLATFORM = 'node';
+
+// Importing latent in Node registers the cpu backend (a required peer), so that nothing
+// fails with "No backend found in registry" before initBackend(). Its tfjs factory prints an
+// advert for tfjs-node on the first tensor; latent uses cpu or wasm on purpose, so until a cpu
+// backend has started, register one that starts with the advert marked as shown.
+if (tf.engine().registry.cpu === undefined) {
+  tf.removeBackend('cpu');
+  tf.registerBackend('cpu', () => Object.assign(new MathBackendCPU(), { firstUse: false }), 1);
+}
 
 
 /** The directory holding the wasm backend's `.wasm` files, found through Node's resolver. */

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, describeError, ValidationError } from '../errors';
 import { BACKEND_NAMES, BACKEND_PACKAGES, isBackendName, type BackendName } from './backend-name';
 import { defaultWasmPaths, PLATFORM, prepareWebGPU } from './platform';
-import { quietCpuAdvert } from './quiet-cpu-advert';
 
 /** Options for {@link setBackend} and {@link initBackend}. */
 export interface SetBackendOptions {
@@ -41,7 +40,6 @@ export async function setBackend(name: BackendName, options: SetBackendOptions =
   try {
     started = await tf.setBackend(name);
     await tf.ready();
-    quietCpuAdvert();
   } catch (e) {
     throw new BackendUnavailableError(name, `it failed to initialise: ${describeError(e)}`);
   }

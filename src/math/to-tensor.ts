@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { quietCpuAdvert } from '../backend/quiet-cpu-advert';
 import { BackendUnavailableError, formatValue, ValidationError } from '../errors';
 import { toFloat } from './to-float';
 
@@ -80,7 +79,6 @@ export function tensorOf(where: string, values: Float32Array, shape: readonly nu
 export function checkBackend(where: string): void {
   try {
     tf.backend();
-    quietCpuAdvert();
   } catch (e) {
     throw new BackendUnavailableError(
       'none',

@@ -9,6 +9,7 @@
 #     resolution, strict, without skipLibCheck;
 #   - @tensorflow/tfjs (the union package) imported before or after it still works,
 #     and no registration warning is printed;
+#   - every code block of README.md and docs/*.md runs against it (snippets.mjs);
 #   - publint (--strict) and attw find no problem in the tarball.
 # Each check's output goes to a log, shown only when it fails (VERBOSE=1: always).
 set -euo pipefail
@@ -88,7 +89,10 @@ if check "npm install @tensorflow/tfjs@$TFJS" "${NPM_INSTALL[@]}" "@tensorflow/t
   done
 fi
 
-section "6. Package lint"
+section "6. Every code block of README.md and docs/*.md, run against the tarball"
+check -v "snippets (node test/package/snippets.mjs)" node "$HERE/snippets.mjs" "$REPO" "$APP" || true
+
+section "7. Package lint"
 cd "$REPO"
 check "publint --strict" "$BIN/publint" run --strict "$TARBALL" || true
 # Profile node16: TypeScript's legacy node10 resolution cannot see subpath exports

@@ -12,8 +12,8 @@ const { backend } = await initBackend(process.argv[2] ? { prefer: [process.argv[
 console.log(`iris — backend: ${backend}`);
 
 // 150 flowers: 4 measurements (cm) and the species of each.
-const { x: X, labels, classNames: species } = iris();
-const truth = Array.from(await labels.data());
+const { x: X, labels: speciesOfFlower, classNames: species } = iris();
+const truth = Array.from(await speciesOfFlower.data());
 
 // Clusters against species, K = 3, full covariances.
 const gmm = new GaussianMixture({ nComponents: 3, covarianceType: 'full', seed: 0, nInit: 5 });
@@ -33,10 +33,17 @@ for (let k = 1; k <= 6; k++) {
   const model = new GaussianMixture({ nComponents: k, covarianceType: 'full', seed: 0, nInit: 5 });
   await model.fit(X);
   bics.push(await model.bic(X));
-  model.dispose?.();
+  model.dispose();
 }
 const lowest = bics.indexOf(Math.min(...bics));
 console.log('\n K        BIC');
 bics.forEach((b, i) => console.log(`${String(i + 1).padStart(2)} ${b.toFixed(2).padStart(10)}${i === lowest ? '  ← lowest' : ''}`));
-gmm.dispose?.();
+const gain = ((bics[1] - bics[2]) / 2 + (7 * Math.log(150))).toFixed(1);
+console.log(
+  `\nBIC prefers K = 2, as scikit-learn does: a third full-covariance component raises the log-likelihood by ${gain} nats,\n` +
+    `less than BIC's price for its 14 more parameters (½ · 14 · ln 150 = ${(7 * Math.log(150)).toFixed(1)} nats): setosa stands apart,\n` +
+    'while versicolor and virginica are close enough for one Gaussian to cover both nearly as well.',
+);
+gmm.dispose();
 X.dispose();
+speciesOfFlower.dispose();

@@ -79,10 +79,13 @@ export class ShapeError extends LatentError {
 export class BackendUnavailableError extends LatentError {
   /** The backend that could not start. */
   readonly backend: string;
+  /** Why, and what would fix it. */
+  readonly reason: string;
 
   constructor(backend: string, reason: string) {
     super(`backend '${backend}' is unavailable: ${reason}`);
     this.backend = backend;
+    this.reason = reason;
   }
 }
 

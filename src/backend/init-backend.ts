@@ -56,10 +56,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       return { backend, skipped };
     } catch (e) {
       if (!(e instanceof BackendUnavailableError)) throw e;
-      skipped.push({ backend, reason: e.message });
+      skipped.push({ backend, reason: e.reason });
     }
   }
-  const reasons = skipped.map((s) => s.reason).join('; ');
+  const reasons = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
   throw new BackendUnavailableError(prefer.join(' / '), `no backend of the preference list could start: ${reasons}`);
 }
 

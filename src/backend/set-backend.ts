@@ -41,10 +41,19 @@ export async function setBackend(name: BackendName, options: SetBackendOptions =
     started = await tf.setBackend(name);
     await tf.ready();
   } catch (e) {
-    throw new BackendUnavailableError(name, `it failed to initialise: ${describeError(e)}`);
+    throw new BackendUnavailableError(name, `it failed to initialise: ${describeError(e)}${wasmHint(name, options)}`);
   }
-  if (!started) throw new BackendUnavailableError(name, `tfjs could not initialise it on this ${PLATFORM} (see the warning above)`);
+  if (!started) throw new BackendUnavailableError(name, `tfjs could not initialise it on this ${PLATFORM} (see the warning above)${wasmHint(name, options)}`);
   return name;
+}
+
+/** In a browser the wasm backend fetches its .wasm files from the page's server: say which, and how to point at them. */
+function wasmHint(name: BackendName, options: SetBackendOptions): string {
+  if (name !== 'wasm' || (PLATFORM as string) !== 'browser' || options.wasmPaths !== undefined) return '';
+  return (
+    '. In a browser, serve the .wasm files of @tensorflow/tfjs-backend-wasm/dist/ (tfjs-backend-wasm.wasm, tfjs-backend-wasm-simd.wasm, ' +
+    "tfjs-backend-wasm-threaded-simd.wasm) and say where: initBackend({ wasmPaths: '/assets/wasm/' }) or setBackend('wasm', { wasmPaths })"
+  );
 }
 
 async function loadBackend(name: BackendName, options: SetBackendOptions): Promise<void> {

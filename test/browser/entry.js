@@ -44,6 +44,9 @@ async function describeDevice(name) {
   return `simd=${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')} threads=${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}`;
 }
 
+// Starting wasm without saying where its .wasm files are: the error must name the files and the option.
+window.wasmWithoutPaths = () => attempt(() => setBackend('wasm'));
+
 window.runChecks = async (name) => {
   const out = {};
   out.backend = await attempt(async () => {

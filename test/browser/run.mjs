@@ -113,6 +113,23 @@ async function runBackend(context, origin, name, reference) {
   }
 }
 
+async function runWasmWithoutPaths(context, origin) {
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => typeof window.wasmWithoutPaths === 'function');
+    const result = await page.evaluate(() => window.wasmWithoutPaths());
+    const message = result.error ?? '';
+    report(
+      /tfjs-backend-wasm\.wasm/.test(message) && /wasmPaths/.test(message),
+      'wasm without wasmPaths: the error names the .wasm files to serve and the wasmPaths option',
+      result.error === undefined ? 'it started' : message.split('\n')[0],
+    );
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
 const temp = await mkdtemp(join(tmpdir(), 'latent-browser-'));
 const bundleDir = join(temp, 'bundle');
 let server;
@@ -136,6 +153,7 @@ try {
     args: CHROMIUM_ARGS,
   });
   for (const name of BACKENDS) await runBackend(context, origin, name, reference);
+  await runWasmWithoutPaths(context, origin);
 } catch (e) {
   report(false, 'setup', e.stack ?? String(e));
 } finally {

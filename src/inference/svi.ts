@@ -7,6 +7,7 @@ import type { GradientEstimator } from '../estimators/surrogate-loss';
 import { permutation } from '../random/permutation';
 import { randomSeed, SeedStream, seedToUint32, type Seed } from '../random/seed';
 import { runExclusively } from './run-exclusively';
+import { toTensor } from '../math/to-tensor';
 import { yieldToEventLoop } from './yield-to-event-loop';
 
 /** What {@link SVI} hands the guide and the model for one minibatch. */
@@ -93,8 +94,12 @@ export interface SVIFitResult {
   epochs: number;
 }
 
-/** What {@link SVI.fit} trains on: a tensor `[N, ...]` cut into batches, or batches from an iterable or async iterable. */
-export type SVIData = tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>;
+/**
+ * What {@link SVI.fit} trains on: a tensor `[N, ...]` or a rectangular nested
+ * array of numbers, cut into batches; or batches from an iterable or async
+ * iterable of tensors.
+ */
+export type SVIData = tf.Tensor | number[] | number[][] | number[][][] | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>;
 
 /**
  * Stochastic variational inference in the spirit of NumPyro's `SVI`: each
@@ -242,7 +247,18 @@ export class SVI {
     return runExclusively(where, this, () => this.run(where, data, options));
   }
 
-  private async run(where: string, data: SVIData, options: SVIFitOptions): Promise<SVIFitResult> {
+  private async run(where: string, source: SVIData, options: SVIFitOptions): Promise<SVIFitResult> {
+    // A nested array of numbers is data, not an iterable of batches: one tensor, freed after the fit.
+    const numbers = Array.isArray(source) && source.length > 0 && !(source[0] instanceof tf.Tensor);
+    const data = numbers ? toTensor(where, 'data', source) : (source as Exclude<SVIData, number[] | number[][] | number[][][]>);
+    try {
+      return await this.runOn(where, data, options);
+    } finally {
+      if (numbers) (data as tf.Tensor).dispose();
+    }
+  }
+
+  private async runOn(where: string, data: tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>, options: SVIFitOptions): Promise<SVIFitResult> {
     const { onStep, onEpoch, signal, shuffle = true } = options;
     const maxSteps = options.steps ?? Infinity;
     const maxEpochs = options.epochs ?? (options.steps === undefined ? 1 : Infinity);
@@ -399,7 +415,7 @@ interface SourceBatch {
 /** A function giving each epoch's batches (seeded order for a tensor). */
 function batchSource(
   where: string,
-  data: SVIData,
+  data: tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>,
   batchSize: number | undefined,
   datasetSize: number | undefined,
 ): (epochSeed: Seed, shuffle: boolean) => AsyncIterable<SourceBatch> {
@@ -422,7 +438,7 @@ function batchSource(
   }
   const iterable = data as Partial<Iterable<tf.Tensor> & AsyncIterable<tf.Tensor>>;
   if (typeof iterable?.[Symbol.asyncIterator] !== 'function' && typeof iterable?.[Symbol.iterator] !== 'function') {
-    throw new ValidationError(where, 'data', 'be a tf.Tensor, an iterable or an async iterable of batch tensors', data);
+    throw new ValidationError(where, 'data', 'be a tf.Tensor, a rectangular nested array of numbers, or an iterable or async iterable of batch tensors', data);
   }
   if (batchSize !== undefined) throw new ValidationError(where, 'batchSize', 'be omitted when data is an iterable (it yields its own batches)', batchSize);
   // An array's tensors stay the caller's (it is iterated again each epoch); what an iterator yields is SVI's to free.

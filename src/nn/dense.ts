@@ -4,6 +4,7 @@ import { randomSeed, seedToUint32, splitSeed, type Seed } from '../random/seed';
 import { ACTIVATIONS, activate, activationBackward, isFusable, type Activation } from './activation';
 import { glorotUniform } from './glorot-uniform';
 import type { Network } from './network';
+import { loadWeights, saveWeights, type SavedWeights } from './weights';
 
 /** Options of {@link Dense}. */
 export interface DenseOptions {
@@ -101,6 +102,33 @@ export class Dense implements Network {
       const y = denseOp(this.activation)(flat, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
       return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outputSize]);
     });
+  }
+
+  /**
+   * The kernel and bias as JSON-ready {@link SavedWeights} (see `saveWeights`).
+   *
+   * @example
+   * ```ts
+   * const json = JSON.stringify(await layer.save());
+   * ```
+   */
+  async save(): Promise<SavedWeights> {
+    if (this.kernel.isDisposed) throw new DisposedError('Dense.save', 'Dense');
+    return saveWeights(this);
+  }
+
+  /**
+   * Assigns saved weights (same shapes) and returns this layer; a mismatch throws and changes nothing.
+   *
+   * @example
+   * ```ts
+   * new Dense({ inputSize: 64, outputSize: 256 }).load(JSON.parse(json));
+   * ```
+   */
+  load(saved: SavedWeights): this {
+    if (this.kernel.isDisposed) throw new DisposedError('Dense.load', 'Dense');
+    loadWeights(this, saved);
+    return this;
   }
 
   /** Frees the kernel and bias. */

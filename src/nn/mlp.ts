@@ -5,6 +5,7 @@ import type { Seed } from '../random/seed';
 import type { Activation } from './activation';
 import { checkActivation, checkInput, Dense } from './dense';
 import type { Network } from './network';
+import { loadWeights, saveWeights, type SavedWeights } from './weights';
 
 /** Options of {@link MLP}. */
 export interface MLPOptions {
@@ -67,13 +68,44 @@ export class MLP implements Network {
 
   /** The output for x `[..., sizes[0]]`, shape `[..., sizes[last]]`. */
   apply(x: tf.Tensor): tf.Tensor {
-    if (this.layers.some((layer) => layer.kernel.isDisposed)) throw new DisposedError('MLP.apply', 'MLP');
+    this.checkNotDisposed('MLP.apply');
     checkInput('MLP.apply', x, this.sizes[0] as number);
     return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h), x));
+  }
+
+  /**
+   * Every layer's weights as JSON-ready {@link SavedWeights} (see `saveWeights`).
+   *
+   * @example
+   * ```ts
+   * const json = JSON.stringify(await mlp.save());
+   * ```
+   */
+  async save(): Promise<SavedWeights> {
+    this.checkNotDisposed('MLP.save');
+    return saveWeights(this);
+  }
+
+  /**
+   * Assigns saved weights (same sizes) and returns this network; a mismatch throws and changes nothing.
+   *
+   * @example
+   * ```ts
+   * const encoder = new MLP({ sizes: [64, 256, 256, 16] }).load(JSON.parse(json));
+   * ```
+   */
+  load(saved: SavedWeights): this {
+    this.checkNotDisposed('MLP.load');
+    loadWeights(this, saved);
+    return this;
   }
 
   /** Frees every layer's variables. */
   dispose(): void {
     for (const layer of this.layers) layer.dispose();
+  }
+
+  private checkNotDisposed(where: string): void {
+    if (this.layers.some((layer) => layer.kernel.isDisposed)) throw new DisposedError(where, 'MLP');
   }
 }

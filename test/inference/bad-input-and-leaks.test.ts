@@ -271,3 +271,26 @@ it('LatentError is the base of the errors engines throw on purpose', () => {
   expect(new ValidationError('f', 'x', 'be 1', 2)).toBeInstanceOf(LatentError);
   expect(Normal).toBeDefined();
 });
+
+describeEachBackend('SVI data as nested arrays', () => {
+  it('fit takes a rectangular nested array of numbers as it takes a tensor, and frees its copy', async () => {
+    const rows = [[0.5, -1], [1.5, 0.2], [-0.3, 0.8], [2, 1]];
+    const run = async (data: unknown) => {
+      const { guide, svi } = smallSVI({ seed: 7 });
+      const { losses } = await svi.fit(data as never, { epochs: 3, batchSize: 2 });
+      const loc = Array.from(await guide.loc.data());
+      svi.dispose();
+      guide.dispose();
+      return { losses, loc };
+    };
+    const x = tf.tensor2d(rows);
+    const fromTensor = await run(x);
+    x.dispose();
+    let fromArray: Awaited<ReturnType<typeof run>> | undefined;
+    await expectNoLeak(async () => {
+      fromArray = await run(rows);
+    });
+    expect(fromArray).toEqual(fromTensor);
+    await expect(run([[1, 2], [3]])).rejects.toThrow(/^SVI\.fit: data must be a number, a rectangular \(not ragged\) nested array/);
+  });
+});

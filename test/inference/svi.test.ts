@@ -747,12 +747,15 @@ describe('SVI: validation', () => {
     await expect(svi.fit(x, { epochs: 1.5 })).rejects.toThrow('SVI.fit: epochs must be a positive integer (got 1.5)');
     await expect(svi.fit(x, { batchSize: 0 })).rejects.toThrow('SVI.fit: batchSize must be a positive integer (got 0)');
     await expect(svi.fit(syncBatches(x, 2, 4), { batchSize: 4 })).rejects.toThrow('SVI.fit: batchSize must be omitted when data is an iterable (it yields its own batches) (got 4)');
-    await expect(svi.fit(42 as unknown as tf.Tensor)).rejects.toThrow('SVI.fit: data must be a tf.Tensor, an iterable or an async iterable of batch tensors (got 42)');
+    await expect(svi.fit(42 as unknown as tf.Tensor)).rejects.toThrow('SVI.fit: data must be a tf.Tensor, a rectangular nested array of numbers, or an iterable or async iterable of batch tensors (got 42)');
     const empty = tf.zeros([0, 2]);
     const scalar = tf.scalar(1);
     await expect(svi.fit(empty)).rejects.toThrow('SVI.fit: data must have at least one row (got a tensor of shape [0,2])');
     await expect(svi.fit(scalar)).rejects.toThrow('SVI.fit: data must have at least one row (got a tensor of shape [])');
-    await expect(svi.fit([1, 2] as unknown as tf.Tensor[])).rejects.toThrow(new LatentError('SVI.fit: the data iterable yielded 1, not a tf.Tensor'));
+    const notTensors = (function* () {
+      yield 1;
+    })();
+    await expect(svi.fit(notTensors as unknown as Iterable<tf.Tensor>)).rejects.toThrow(new LatentError('SVI.fit: the data iterable yielded 1, not a tf.Tensor'));
     await expect(svi.step(scalar)).rejects.toThrow('SVI.step: data must be a tf.Tensor with a leading batch axis (got a tensor of shape [])');
     const wrong = tf.tensor1d([0, 1], 'int32');
     await expect(svi.step(x, { indices: wrong })).rejects.toThrow(new ShapeError('SVI.step', 'indices must be a 1-D tensor with one entry per batch row (8), got shape [2]'));

@@ -17,6 +17,7 @@ import {
   ValidationError,
 } from '../../src/index';
 import { describeEachBackend, expectClose } from '../helpers/backends';
+import { BINARY_ROWS } from '../helpers/binary-rows';
 import { expectNoLeak, expectThrowsWithoutLeak } from '../helpers/no-leak';
 
 /** A small SVI: q(z) over one 2-D global latent, x_n | z ~ N(z, I). */
@@ -39,14 +40,7 @@ function smallVAE(likelihood: 'bernoulli' | 'gaussian' = 'bernoulli') {
   return { vae, encoder, decoder };
 }
 
-const binary = [
-  [0, 1, 1, 0],
-  [1, 0, 0, 1],
-  [1, 1, 0, 0],
-  [0, 0, 1, 1],
-  [1, 0, 1, 0],
-  [0, 1, 0, 1],
-];
+const binary = BINARY_ROWS;
 
 describeEachBackend('engines: leaks, concurrency and bad input', (backend) => {
   it('SVI and VAE free everything on dispose (with their networks and guides), and refuse use afterwards', async () => {

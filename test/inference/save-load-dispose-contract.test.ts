@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import * as latent from '../../src/index';
 import { BernoulliMixture, Dense, GaussianMixture, MLP, ProbabilisticPCA, randomNormal, VAE } from '../../src/index';
 import { describeEachBackend, expectClose, values } from '../helpers/backends';
+import { BINARY_ROWS } from '../helpers/binary-rows';
 import { expectNoLeak } from '../helpers/no-leak';
 
 interface Model {
@@ -11,14 +12,7 @@ interface Model {
   dispose(): void;
 }
 
-const binary = [
-  [0, 1, 1, 0],
-  [1, 0, 0, 1],
-  [1, 1, 0, 0],
-  [0, 0, 1, 1],
-  [1, 0, 1, 0],
-  [0, 1, 0, 1],
-];
+const binary = BINARY_ROWS;
 
 /**
  * Every exported class with save(): how to make a fitted one and a fresh one,

@@ -1,6 +1,9 @@
 export { cholesky } from './cholesky';
+export { digamma } from './digamma';
 export { expm1 } from './expm1';
 export { gather } from './gather';
+export { lbeta } from './lbeta';
+export { lgamma } from './lgamma';
 export { log1mExp } from './log1m-exp';
 export { log1p } from './log1p';
 export { log1pExp, softplus } from './log1p-exp';
@@ -13,3 +16,4 @@ export { stopGradient } from './stop-gradient';
 export { sum } from './sum';
 export { triangularSolve } from './triangular-solve';
 export { tril } from './tril';
+export { trigamma } from './trigamma';

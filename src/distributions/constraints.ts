@@ -70,6 +70,8 @@ export const constraints = {
   finite: elementwise('be finite', (v) => Number.isFinite(v)),
   /** Strictly positive, finite. */
   positive: elementwise('be positive and finite', (v) => v > 0 && v < Infinity),
+  /** Non-negative: 0 or more (+Infinity allowed), e.g. the support of Exponential. */
+  nonNegative: elementwise('be non-negative', (v) => v >= 0),
   /** In [0, 1]. */
   unitInterval: elementwise('be in [0, 1]', (v) => v >= 0 && v <= 1),
   /** 0 or 1. */

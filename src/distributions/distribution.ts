@@ -55,10 +55,10 @@ export interface SampleOptions {
  *
  * @example
  * ```ts
- * class Exponential extends Distribution {
+ * class MyExponential extends Distribution { // latent has Exponential; this shows the pattern
  *   readonly rate: tf.Tensor;
  *   constructor(rate: TensorInput) {
- *     super('Exponential');
+ *     super('MyExponential');
  *     this.rate = this.parameter('rate', rate, constraints.positive);
  *     this.setShapes(this.rate.shape, []);
  *   }

@@ -1,9 +1,14 @@
 export { Bernoulli, type BernoulliParameters } from './bernoulli';
 export { Categorical, type CategoricalParameters } from './categorical';
+export { Cauchy, type CauchyParameters } from './cauchy';
 export { constraints, type Constraint } from './constraints';
 export { Distribution, type DistributionOptions, type SampleOptions, type TensorInput } from './distribution';
+export { Exponential, type ExponentialParameters } from './exponential';
+export { HalfNormal, type HalfNormalParameters } from './half-normal';
 export { kl, klMonteCarlo, registerKL, type DistributionClass, type KLFunction, type KLMonteCarloOptions } from './kl';
 export { Independent } from './independent';
+export { Laplace, type LaplaceParameters } from './laplace';
+export { LogNormal, type LogNormalParameters } from './log-normal';
 export type { LogitsOrProbs } from './logits-or-probs';
 export { MixtureSameFamily, type MixtureSameFamilyParameters } from './mixture-same-family';
 export { MultivariateNormalDiag, type MultivariateNormalDiagParameters } from './multivariate-normal-diag';

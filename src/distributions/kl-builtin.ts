@@ -11,6 +11,12 @@ import { klBernoulliBernoulli, klCategoricalCategorical } from './kl-discrete';
 import { klMvnDiagMvnDiag, klMvnDiagMvnTriL, klMvnTriLMvnDiag, klMvnTriLMvnTriL } from './kl-multivariate-normal';
 import { MultivariateNormalDiag } from './multivariate-normal-diag';
 import { MultivariateNormalTriL } from './multivariate-normal-tril';
+import { Cauchy } from './cauchy';
+import { Exponential } from './exponential';
+import { HalfNormal } from './half-normal';
+import { Laplace } from './laplace';
+import { LogNormal } from './log-normal';
+import { klCauchyCauchy, klExponentialExponential, klHalfNormalHalfNormal, klLaplaceLaplace, klLogNormalLogNormal } from './kl-location-scale';
 
 function pair<P extends Distribution, Q extends Distribution>(p: DistributionClass<P>, q: DistributionClass<Q>, fn: KLFunction<P, Q>) {
   return { p: p as DistributionClass, q: q as DistributionClass, fn: fn as KLFunction };
@@ -32,4 +38,9 @@ export const BUILTIN_KL: ReadonlyArray<{ p: DistributionClass; q: DistributionCl
   pair(MultivariateNormalTriL, MultivariateNormalTriL, klMvnTriLMvnTriL),
   pair(MultivariateNormalDiag, MultivariateNormalTriL, klMvnDiagMvnTriL),
   pair(MultivariateNormalTriL, MultivariateNormalDiag, klMvnTriLMvnDiag),
+  pair(Exponential, Exponential, klExponentialExponential),
+  pair(Laplace, Laplace, klLaplaceLaplace),
+  pair(LogNormal, LogNormal, klLogNormalLogNormal),
+  pair(HalfNormal, HalfNormal, klHalfNormalHalfNormal),
+  pair(Cauchy, Cauchy, klCauchyCauchy),
 ];

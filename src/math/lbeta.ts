@@ -21,7 +21,7 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
  *
  * @example
  * ```ts
- * lbeta(tf.tensor([1, 0.5, 1e6]), tf.tensor([1, 0.5, 1e6])).print(); // [0, 1.1447, -1386303.6]
+ * lbeta(tf.tensor([1, 0.5, 1e6]), tf.tensor([1, 0.5, 1e6])).print(); // [0, 1.1447, -1386300]
  * ```
  */
 export function lbeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {

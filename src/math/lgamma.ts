@@ -36,7 +36,7 @@ function lgammaPositive(x: tf.Tensor): tf.Tensor {
  *
  * @example
  * ```ts
- * lgamma(tf.tensor([0.5, 1, 10, 1e6])).print(); // [0.5724, 0, 12.8018, 12815504]
+ * lgamma(tf.tensor([0.5, 1, 10, 1e6])).print(); // [0.5724, 0, 12.8018, 12815505]
  * ```
  */
 export function lgamma(x: tf.Tensor): tf.Tensor {

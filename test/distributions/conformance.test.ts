@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { conformanceChecks, type DistributionFamily } from 'latent/testing';
-import { Bernoulli, Categorical, Independent, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
+import { Bernoulli, Categorical, Cauchy, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
 import { describeEachBackend } from '../helpers/backends';
 
 // Every built-in distribution runs the exported conformance kit, on every backend.
@@ -10,6 +10,42 @@ const vector = (n: number, min: number, max: number) => fc.array(real(min, max),
 const matrix = (rows: number, cols: number, min: number, max: number) => fc.array(vector(cols, min, max), { minLength: rows, maxLength: rows });
 
 const FAMILIES: DistributionFamily[] = [
+  {
+    name: 'Exponential',
+    parameters: fc.record({ rate: vector(2, 0.3, 4) }),
+    create: ({ rate }) => new Exponential({ rate: rate! }),
+    normalisation: 'continuous',
+    integrationRange: (_d, { rate }) => [[0, 0], (rate as number[]).map((r) => 40 / r)],
+  },
+  {
+    name: 'Laplace',
+    parameters: fc.record({ loc: vector(2, -5, 5), scale: vector(2, 0.2, 4) }),
+    create: ({ loc, scale }) => new Laplace({ loc: loc!, scale: scale! }),
+    normalisation: 'continuous',
+  },
+  {
+    name: 'LogNormal',
+    parameters: fc.record({ loc: vector(2, -1, 1), scale: vector(2, 0.2, 0.6) }),
+    create: ({ loc, scale }) => new LogNormal({ loc: loc!, scale: scale! }),
+    normalisation: 'continuous',
+    // Up to 7 sd of log x: a finer grid near the mode than the default ±12 sd would give.
+    integrationRange: (_d, { loc, scale }) => [[1e-9, 1e-9], (loc as number[]).map((m, i) => Math.exp(m + 7 * (scale as number[])[i]!))],
+  },
+  {
+    name: 'HalfNormal',
+    parameters: fc.record({ scale: vector(2, 0.2, 4) }),
+    create: ({ scale }) => new HalfNormal({ scale: scale! }),
+    normalisation: 'continuous',
+    integrationRange: (_d, { scale }) => [[0, 0], (scale as number[]).map((s) => 12 * s)],
+  },
+  {
+    name: 'Cauchy',
+    parameters: fc.record({ loc: vector(2, -5, 5), scale: vector(2, 0.2, 2) }),
+    create: ({ loc, scale }) => new Cauchy({ loc: loc!, scale: scale! }),
+    // The tails beyond ±600 scales hold 1.1e-3 of the mass: inside the kit's 2e-3.
+    normalisation: 'continuous',
+    integrationRange: (_d, { loc, scale }) => [(loc as number[]).map((m, i) => m - 600 * (scale as number[])[i]!), (loc as number[]).map((m, i) => m + 600 * (scale as number[])[i]!)],
+  },
   {
     name: 'Normal',
     parameters: fc.record({ loc: vector(2, -5, 5), scale: vector(2, 0.1, 4) }),

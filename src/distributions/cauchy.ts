@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { NotImplementedError } from '../errors';
+import { log1p } from '../math/log1p';
+import { stopGradient } from '../math/stop-gradient';
+import { randomUniform } from '../random/sampling';
+import type { Seed } from '../random/seed';
+import { constraints } from './constraints';
+import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
+import { broadcastShapes, expandTo } from './shapes';
+import { checkParameters } from './validation';
+
+/** Parameters of {@link Cauchy}. */
+export interface CauchyParameters {
+  /** x₀, the location (median). */
+  loc: TensorInput;
+  /** γ, the scale (half-width at half-maximum), positive. */
+  scale: TensorInput;
+}
+
+// u ∈ (0, 1) strictly, so that tan(π (u − ½)) stays finite.
+const EPS = 2 ** -24;
+
+/**
+ * The Cauchy distribution: density 1 / (πγ (1 + ((x − x₀)/γ)²)), batched over
+ * the broadcast shape of `loc` and `scale`; scalar events. So heavy-tailed
+ * that it has no mean and no variance (both throw). Reparameterised:
+ * x = x₀ + γ tan(π (u − ½)).
+ *
+ * @example
+ * ```ts
+ * const c = new Cauchy({ loc: 0, scale: 1 });
+ * c.cdf([-1, 0, 1]).print(); // [0.25, 0.5, 0.75]
+ * ```
+ */
+export class Cauchy extends Distribution {
+  /** x₀ (as given). */
+  readonly loc: tf.Tensor;
+  /** γ (as given). */
+  readonly scale: tf.Tensor;
+
+  constructor(parameters: CauchyParameters, options: DistributionOptions = {}) {
+    super('Cauchy', options);
+    try {
+      const { loc, scale } = checkParameters(this.name, parameters, '{ loc, scale }');
+      this.loc = this.parameter('loc', loc, constraints.finite);
+      this.scale = this.parameter('scale', scale, constraints.positive);
+      this.setShapes(broadcastShapes(this.name, this.loc.shape, this.scale.shape, 'loc and scale shapes'), []);
+    } catch (e) {
+      this.dispose(); // nobody can reach a half-built distribution: free what it made
+      throw e;
+    }
+  }
+
+  override get hasRsample(): boolean {
+    return true;
+  }
+
+  /** This distribution with its parameters held constant for gradients. */
+  override detach(): Cauchy {
+    return new Cauchy({ loc: stopGradient(this.loc), scale: stopGradient(this.scale) }, { validateArgs: false });
+  }
+
+  protected sampleN(n: number, seed: Seed): tf.Tensor {
+    const u = randomUniform([n, ...this.batchShape], { seed, low: EPS, high: 1 - EPS });
+    return tf.add(this.loc, tf.mul(this.scale, tf.tan(tf.mul(tf.sub(u, 0.5), Math.PI))));
+  }
+
+  /** −log π − log γ − log1p(z²), z = (x − x₀)/γ. */
+  logProb(value: TensorInput): tf.Tensor {
+    return tf.tidy(() => {
+      const z = tf.div(tf.sub(this.checkValue(value), this.loc), this.scale);
+      return tf.neg(tf.add(tf.add(log1p(tf.square(z)), tf.log(this.scale)), Math.log(Math.PI)));
+    });
+  }
+
+  /** P(X ≤ x) = ½ + atan(z)/π. */
+  cdf(value: TensorInput): tf.Tensor {
+    return tf.tidy(() => {
+      const z = tf.div(tf.sub(this.checkValue(value, constraints.real, 'Cauchy.cdf'), this.loc), this.scale);
+      return tf.add(tf.div(tf.atan(z), Math.PI), 0.5);
+    });
+  }
+
+  /** The quantile x₀ + γ tan(π (p − ½)). */
+  icdf(p: TensorInput): tf.Tensor {
+    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, tf.tan(tf.mul(tf.sub(this.checkValue(p, constraints.unitInterval, 'Cauchy.icdf', 'p'), 0.5), Math.PI)))));
+  }
+
+  /** log(4πγ). */
+  override entropy(): tf.Tensor {
+    return tf.tidy(() => expandTo(tf.log(tf.mul(this.scale, 4 * Math.PI)), this.batchShape));
+  }
+
+  /** Always throws: the Cauchy distribution has no mean (E|X| = ∞). */
+  override mean(): tf.Tensor {
+    throw new NotImplementedError('Cauchy.mean', 'the Cauchy distribution has no mean (E|X| is infinite); its median is loc');
+  }
+
+  /** Always throws: the Cauchy distribution has no variance. */
+  override variance(): tf.Tensor {
+    throw new NotImplementedError('Cauchy.variance', 'the Cauchy distribution has no variance (E[X²] is infinite); its scale is the half-width at half-maximum');
+  }
+}

@@ -1,9 +1,12 @@
 export { Bernoulli, type BernoulliParameters } from './bernoulli';
+export { Beta, type BetaParameters } from './beta';
 export { Categorical, type CategoricalParameters } from './categorical';
 export { Cauchy, type CauchyParameters } from './cauchy';
 export { constraints, type Constraint } from './constraints';
 export { Distribution, type DistributionOptions, type SampleOptions, type TensorInput } from './distribution';
+export { Dirichlet, type DirichletParameters } from './dirichlet';
 export { Exponential, type ExponentialParameters } from './exponential';
+export { Gamma, type GammaParameters } from './gamma';
 export { HalfNormal, type HalfNormalParameters } from './half-normal';
 export { kl, klMonteCarlo, registerKL, type DistributionClass, type KLFunction, type KLMonteCarloOptions } from './kl';
 export { Independent } from './independent';

@@ -16,6 +16,10 @@ import { Exponential } from './exponential';
 import { HalfNormal } from './half-normal';
 import { Laplace } from './laplace';
 import { LogNormal } from './log-normal';
+import { Beta } from './beta';
+import { Dirichlet } from './dirichlet';
+import { Gamma } from './gamma';
+import { klBetaBeta, klDirichletDirichlet, klGammaGamma } from './kl-gamma-family';
 import { klCauchyCauchy, klExponentialExponential, klHalfNormalHalfNormal, klLaplaceLaplace, klLogNormalLogNormal } from './kl-location-scale';
 
 function pair<P extends Distribution, Q extends Distribution>(p: DistributionClass<P>, q: DistributionClass<Q>, fn: KLFunction<P, Q>) {
@@ -43,4 +47,7 @@ export const BUILTIN_KL: ReadonlyArray<{ p: DistributionClass; q: DistributionCl
   pair(LogNormal, LogNormal, klLogNormalLogNormal),
   pair(HalfNormal, HalfNormal, klHalfNormalHalfNormal),
   pair(Cauchy, Cauchy, klCauchyCauchy),
+  pair(Gamma, Gamma, klGammaGamma),
+  pair(Beta, Beta, klBetaBeta),
+  pair(Dirichlet, Dirichlet, klDirichletDirichlet),
 ];

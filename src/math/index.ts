@@ -2,6 +2,7 @@ export { cholesky } from './cholesky';
 export { digamma } from './digamma';
 export { expm1 } from './expm1';
 export { gather } from './gather';
+export { igamma } from './igamma';
 export { lbeta } from './lbeta';
 export { lgamma } from './lgamma';
 export { log1mExp } from './log1m-exp';

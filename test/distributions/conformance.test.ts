@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { conformanceChecks, type DistributionFamily } from 'latent/testing';
-import { Bernoulli, Categorical, Cauchy, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
+import { Bernoulli, Beta, Categorical, Cauchy, Dirichlet, Gamma, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
 import { describeEachBackend } from '../helpers/backends';
 
 // Every built-in distribution runs the exported conformance kit, on every backend.
@@ -10,6 +10,26 @@ const vector = (n: number, min: number, max: number) => fc.array(real(min, max),
 const matrix = (rows: number, cols: number, min: number, max: number) => fc.array(vector(cols, min, max), { minLength: rows, maxLength: rows });
 
 const FAMILIES: DistributionFamily[] = [
+  {
+    name: 'Gamma',
+    parameters: fc.record({ concentration: vector(2, 1.2, 6), rate: vector(2, 0.5, 3) }),
+    create: ({ concentration, rate }) => new Gamma({ concentration: concentration!, rate: rate! }),
+    normalisation: 'continuous',
+    integrationRange: (_d, { concentration, rate }) => [[0, 0], (concentration as number[]).map((a, i) => (a + 12 * Math.sqrt(a)) / (rate as number[])[i]!)],
+  },
+  {
+    name: 'Beta',
+    parameters: fc.record({ concentration1: vector(2, 1.2, 6), concentration0: vector(2, 1.2, 6) }),
+    create: ({ concentration1, concentration0 }) => new Beta({ concentration1: concentration1!, concentration0: concentration0! }),
+    normalisation: 'continuous',
+    integrationRange: () => [[0, 0], [1, 1]],
+  },
+  {
+    name: 'Dirichlet',
+    parameters: fc.record({ concentration: matrix(2, 3, 0.5, 5) }),
+    create: ({ concentration }) => new Dirichlet({ concentration: concentration! }),
+    normalisation: 'skip',
+  },
   {
     name: 'Exponential',
     parameters: fc.record({ rate: vector(2, 0.3, 4) }),

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NotImplementedError } from '../errors';
 import { log1p } from '../math/log1p';
-import { stopGradient } from '../math/stop-gradient';
 import { randomUniform } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
-import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { broadcastShapes, expandTo } from './shapes';
-import { checkParameters } from './validation';
+import type { DistributionOptions, TensorInput } from './distribution';
+import { LocationScale } from './location-scale';
+import { expandTo } from './shapes';
 
 /** Parameters of {@link Cauchy}. */
 export interface CauchyParameters {
@@ -32,33 +31,12 @@ const EPS = 2 ** -24;
  * c.cdf([-1, 0, 1]).print(); // [0.25, 0.5, 0.75]
  * ```
  */
-export class Cauchy extends Distribution {
-  /** x₀ (as given). */
-  readonly loc: tf.Tensor;
-  /** γ (as given). */
-  readonly scale: tf.Tensor;
+export class Cauchy extends LocationScale {
 
   constructor(parameters: CauchyParameters, options: DistributionOptions = {}) {
-    super('Cauchy', options);
-    try {
-      const { loc, scale } = checkParameters(this.name, parameters, '{ loc, scale }');
-      this.loc = this.parameter('loc', loc, constraints.finite);
-      this.scale = this.parameter('scale', scale, constraints.positive);
-      this.setShapes(broadcastShapes(this.name, this.loc.shape, this.scale.shape, 'loc and scale shapes'), []);
-    } catch (e) {
-      this.dispose(); // nobody can reach a half-built distribution: free what it made
-      throw e;
-    }
+    super('Cauchy', parameters, options);
   }
 
-  override get hasRsample(): boolean {
-    return true;
-  }
-
-  /** This distribution with its parameters held constant for gradients. */
-  override detach(): Cauchy {
-    return new Cauchy({ loc: stopGradient(this.loc), scale: stopGradient(this.scale) }, { validateArgs: false });
-  }
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {
     const u = randomUniform([n, ...this.batchShape], { seed, low: EPS, high: 1 - EPS });

@@ -11,6 +11,7 @@ export { HalfNormal, type HalfNormalParameters } from './half-normal';
 export { kl, klMonteCarlo, registerKL, type DistributionClass, type KLFunction, type KLMonteCarloOptions } from './kl';
 export { Independent } from './independent';
 export { Laplace, type LaplaceParameters } from './laplace';
+export { LocationScale, type LocationScaleParameters } from './location-scale';
 export { LogNormal, type LogNormalParameters } from './log-normal';
 export type { LogitsOrProbs } from './logits-or-probs';
 export { MixtureSameFamily, type MixtureSameFamilyParameters } from './mixture-same-family';

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expm1 } from '../math/expm1';
 import { log1p } from '../math/log1p';
-import { stopGradient } from '../math/stop-gradient';
 import { randomUniform } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
-import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { broadcastShapes, expandTo } from './shapes';
-import { checkParameters } from './validation';
+import type { DistributionOptions, TensorInput } from './distribution';
+import { LocationScale } from './location-scale';
+import { expandTo } from './shapes';
 
 /** Parameters of {@link Laplace}. */
 export interface LaplaceParameters {
@@ -32,33 +31,12 @@ const ONE_BELOW = 1 - 2 ** -24;
  * noise.logProb(2).print(); // [-2.6931, -2.4584]
  * ```
  */
-export class Laplace extends Distribution {
-  /** μ (as given). */
-  readonly loc: tf.Tensor;
-  /** b (as given). */
-  readonly scale: tf.Tensor;
+export class Laplace extends LocationScale {
 
   constructor(parameters: LaplaceParameters, options: DistributionOptions = {}) {
-    super('Laplace', options);
-    try {
-      const { loc, scale } = checkParameters(this.name, parameters, '{ loc, scale }');
-      this.loc = this.parameter('loc', loc, constraints.finite);
-      this.scale = this.parameter('scale', scale, constraints.positive);
-      this.setShapes(broadcastShapes(this.name, this.loc.shape, this.scale.shape, 'loc and scale shapes'), []);
-    } catch (e) {
-      this.dispose(); // nobody can reach a half-built distribution: free what it made
-      throw e;
-    }
+    super('Laplace', parameters, options);
   }
 
-  override get hasRsample(): boolean {
-    return true;
-  }
-
-  /** This distribution with its parameters held constant for gradients. */
-  override detach(): Laplace {
-    return new Laplace({ loc: stopGradient(this.loc), scale: stopGradient(this.scale) }, { validateArgs: false });
-  }
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {
     const u = randomUniform([n, ...this.batchShape], { seed, low: -ONE_BELOW, high: ONE_BELOW });

@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expm1 } from '../math/expm1';
-import { stopGradient } from '../math/stop-gradient';
 import { randomNormal } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
-import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { broadcastShapes, expandTo } from './shapes';
-import { checkParameters } from './validation';
+import type { DistributionOptions, TensorInput } from './distribution';
+import { LocationScale } from './location-scale';
+import { expandTo } from './shapes';
 
 /** Parameters of {@link LogNormal}. */
 export interface LogNormalParameters {
@@ -29,33 +28,12 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
  * income.mean().print(); // e^{10.125} ≈ 24959
  * ```
  */
-export class LogNormal extends Distribution {
-  /** μ (as given). */
-  readonly loc: tf.Tensor;
-  /** σ (as given). */
-  readonly scale: tf.Tensor;
+export class LogNormal extends LocationScale {
 
   constructor(parameters: LogNormalParameters, options: DistributionOptions = {}) {
-    super('LogNormal', options);
-    try {
-      const { loc, scale } = checkParameters(this.name, parameters, '{ loc, scale }');
-      this.loc = this.parameter('loc', loc, constraints.finite);
-      this.scale = this.parameter('scale', scale, constraints.positive);
-      this.setShapes(broadcastShapes(this.name, this.loc.shape, this.scale.shape, 'loc and scale shapes'), []);
-    } catch (e) {
-      this.dispose(); // nobody can reach a half-built distribution: free what it made
-      throw e;
-    }
+    super('LogNormal', parameters, options);
   }
 
-  override get hasRsample(): boolean {
-    return true;
-  }
-
-  /** This distribution with its parameters held constant for gradients. */
-  override detach(): LogNormal {
-    return new LogNormal({ loc: stopGradient(this.loc), scale: stopGradient(this.scale) }, { validateArgs: false });
-  }
 
   protected sampleN(n: number, seed: Seed): tf.Tensor {
     return tf.exp(tf.add(this.loc, tf.mul(this.scale, randomNormal([n, ...this.batchShape], { seed }))));

@@ -64,7 +64,7 @@ describeEachBackend('Gamma, Beta and Dirichlet', (backend) => {
   });
 
   it('implicit gradients: d/dα E[f(z)] matches the closed form within 4 standard errors, shapes 1e-2 to 1e3', async () => {
-    const n = 20_000;
+    const n = 5_000;
     for (const alpha of [0.01, 0.3, 1, 4.5, 50, 1000]) {
       // One draw per copy of α: the gradient of Σ f(z_i) in α_i is the i-th per-draw estimate.
       const cases: Array<[string, (z: tf.Tensor) => tf.Tensor, number]> = [
@@ -103,8 +103,9 @@ describeEachBackend('Gamma, Beta and Dirichlet', (backend) => {
   });
 
   it("the coin's fairness (Pyro's first SVI model): a Beta guide recovers the Beta(16, 14) posterior within 2%", async (context) => {
-    // 600 steps take minutes on lavapipe's software WebGPU; the gradients they use are checked there above.
-    if (backend === 'webgpu') context.skip();
+    // Once, on cpu: 600 steps take ~20 s on wasm (kernel dispatch) and minutes on lavapipe's
+    // software WebGPU; the gradients they use are checked on every backend above.
+    if (backend !== 'cpu') context.skip();
     // Prior Beta(10, 10), 10 flips with 6 heads: the posterior is Beta(16, 14) — mean 0.5333, sd 0.0896.
     const flips = tf.tensor1d([1, 1, 1, 1, 1, 1, 0, 0, 0, 0]);
     const prior = new Beta({ concentration1: 10, concentration0: 10 });

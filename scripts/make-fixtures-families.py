@@ -111,3 +111,23 @@ for name, pairs in kls.items():
         rows.append({"p": a, "q": b, "kl": kl(p, q, lo, hi)})
     kl_out[name] = rows
 dump("families.json", {"families": data, "kl": kl_out})
+
+
+def special_value(v):
+    """A float, or 'NaN' / 'Infinity' (strict JSON has neither)."""
+    return "NaN" if np.isnan(v) else "Infinity" if np.isinf(v) else float(v)
+
+
+def student_t_fixtures():
+    cases = []
+    for df, loc, scale in [(0.5, 0.0, 1.0), (1.0, 2.0, 0.5), (3.0, 0.0, 1.0), (30.0, -1.0, 3.0), (1e6, 0.0, 2.0)]:
+        df, loc, scale = map(float, f32([df, loc, scale]))
+        d = stats.t(df, loc=loc, scale=scale)
+        x = f32(loc + scale * np.array([0.0, 0.5, -2.0, 10.0, -40.0, 1e4]))
+        mean, var = d.stats("mv")
+        cases.append({"df": df, "loc": loc, "scale": scale, "x": x.tolist(), "logProb": d.logpdf(x).tolist(), "entropy": float(d.entropy()),
+                      "mean": special_value(mean), "variance": special_value(var)})
+    return cases
+
+
+dump("student-t.json", student_t_fixtures())

@@ -18,5 +18,6 @@ export { MixtureSameFamily, type MixtureSameFamilyParameters } from './mixture-s
 export { MultivariateNormalDiag, type MultivariateNormalDiagParameters } from './multivariate-normal-diag';
 export { MultivariateNormalTriL, type MultivariateNormalTriLParameters } from './multivariate-normal-tril';
 export { Normal, type NormalParameters } from './normal';
+export { StudentT, type StudentTParameters } from './student-t';
 export { Uniform, type UniformParameters } from './uniform';
 export { getValidateArgs, setValidateArgs } from './validation';

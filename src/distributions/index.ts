@@ -3,6 +3,7 @@ export { Beta, type BetaParameters } from './beta';
 export { Categorical, type CategoricalParameters } from './categorical';
 export { Cauchy, type CauchyParameters } from './cauchy';
 export { constraints, type Constraint } from './constraints';
+export { ContinuousBernoulli, type ContinuousBernoulliParameters } from './continuous-bernoulli';
 export { Distribution, type DistributionOptions, type SampleOptions, type TensorInput } from './distribution';
 export { Dirichlet, type DirichletParameters } from './dirichlet';
 export { Exponential, type ExponentialParameters } from './exponential';
@@ -18,6 +19,7 @@ export { MixtureSameFamily, type MixtureSameFamilyParameters } from './mixture-s
 export { MultivariateNormalDiag, type MultivariateNormalDiagParameters } from './multivariate-normal-diag';
 export { MultivariateNormalTriL, type MultivariateNormalTriLParameters } from './multivariate-normal-tril';
 export { Normal, type NormalParameters } from './normal';
+export { OneHotCategorical } from './one-hot-categorical';
 export { StudentT, type StudentTParameters } from './student-t';
 export { Uniform, type UniformParameters } from './uniform';
 export { getValidateArgs, setValidateArgs } from './validation';

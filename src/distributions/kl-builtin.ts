@@ -7,6 +7,7 @@ import { Uniform } from './uniform';
 import { Normal } from './normal';
 import { Bernoulli } from './bernoulli';
 import { Categorical } from './categorical';
+import { OneHotCategorical } from './one-hot-categorical';
 import { klBernoulliBernoulli, klCategoricalCategorical } from './kl-discrete';
 import { klMvnDiagMvnDiag, klMvnDiagMvnTriL, klMvnTriLMvnDiag, klMvnTriLMvnTriL } from './kl-multivariate-normal';
 import { MultivariateNormalDiag } from './multivariate-normal-diag';
@@ -50,4 +51,5 @@ export const BUILTIN_KL: ReadonlyArray<{ p: DistributionClass; q: DistributionCl
   pair(Gamma, Gamma, klGammaGamma),
   pair(Beta, Beta, klBetaBeta),
   pair(Dirichlet, Dirichlet, klDirichletDirichlet),
+  pair(OneHotCategorical, OneHotCategorical, (p: OneHotCategorical, q: OneHotCategorical) => klCategoricalCategorical(p.categorical, q.categorical)),
 ];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { conformanceChecks, type DistributionFamily } from 'latent/testing';
-import { Bernoulli, Beta, Categorical, Cauchy, Dirichlet, Gamma, StudentT, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
+import { Bernoulli, Beta, Categorical, Cauchy, ContinuousBernoulli, Dirichlet, Gamma, OneHotCategorical, StudentT, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
 import { describeEachBackend } from '../helpers/backends';
 
 // Every built-in distribution runs the exported conformance kit, on every backend.
@@ -10,6 +10,19 @@ const vector = (n: number, min: number, max: number) => fc.array(real(min, max),
 const matrix = (rows: number, cols: number, min: number, max: number) => fc.array(vector(cols, min, max), { minLength: rows, maxLength: rows });
 
 const FAMILIES: DistributionFamily[] = [
+  {
+    name: 'ContinuousBernoulli',
+    parameters: fc.record({ logits: vector(2, -6, 6) }),
+    create: ({ logits }) => new ContinuousBernoulli({ logits: logits! }),
+    normalisation: 'continuous',
+    integrationRange: () => [[0, 0], [1, 1]],
+  },
+  {
+    name: 'OneHotCategorical',
+    parameters: fc.record({ logits: matrix(2, 3, -3, 3) }),
+    create: ({ logits }) => new OneHotCategorical({ logits: logits! }),
+    normalisation: 'skip',
+  },
   {
     name: 'StudentT',
     // ν ≥ 5: the kit's bound on the sample variance needs a finite fourth moment (ν > 4).

@@ -4,7 +4,6 @@ import { randomNormal } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { expandTo } from './shapes';
 import { checkParameters } from './validation';
 
 /** Parameters of {@link HalfNormal}. */

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { toTensor } from '../math/to-tensor';
 import { stopGradient } from '../math/stop-gradient';
-import { toFloat } from '../math/to-float';
 import { describeError, formatValue, NonFiniteError, ShapeError, ValidationError } from '../errors';
 import { cholesky } from '../math/cholesky';
 import { gather } from '../math/gather';

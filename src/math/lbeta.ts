@@ -39,7 +39,6 @@ export function lbeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
     const value = tf.tidy(() => {
       const x = tf.minimum(first, second);
       const y = tf.maximum(first, second);
-      const sum = tf.add(x, y);
       const bothSmall = tf.less(y, LARGE);
       const oneSmall = tf.logicalAnd(tf.less(x, LARGE), tf.logicalNot(bothSmall));
       // Each branch gets inputs that are valid for it, so the others never see NaN.

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NotImplementedError, ShapeError, ValidationError } from '../errors';
+import { NotImplementedError, ShapeError } from '../errors';
 import { checkAllocation } from '../math/check-allocation';
 import { stopGradient } from '../math/stop-gradient';
-import { toFloat } from '../math/to-float';
-import { flattenNumbers, tensorOf, type TensorInput } from '../math/to-tensor';
+import { flattenNumbers, tensorOf, toTensor, type TensorInput } from '../math/to-tensor';
 import { randomSeed, type Seed } from '../random/seed';
 import type { Constraint } from './constraints';
 import { broadcastShapes, normalizeSampleShape, sizeOf } from './shapes';
@@ -210,12 +209,8 @@ export abstract class Distribution {
 
   /** A float32 tensor of `value`; made (and owned) here unless it already is one. */
   protected toFloatTensor(argument: string, value: TensorInput): tf.Tensor {
-    if (value instanceof tf.Tensor) {
-      if (value.isDisposed) throw new ValidationError(this.name, argument, 'not be a disposed tensor', value);
-      return value.dtype === 'float32' ? value : this.own(toFloat(value));
-    }
-    const { values, shape } = flattenNumbers(this.name, argument, value);
-    return this.own(tensorOf(this.name, values, shape));
+    const tensor = toTensor(this.name, argument, value);
+    return tensor === value ? tensor : this.own(tensor);
   }
 
   /** Records a tensor this distribution made, to free it in {@link dispose}. */
@@ -233,8 +228,7 @@ export abstract class Distribution {
     let x: tf.Tensor;
     let flat: Float32Array | undefined;
     if (value instanceof tf.Tensor) {
-      if (value.isDisposed) throw new ValidationError(where, argument, 'not be a disposed tensor', value);
-      x = toFloat(value);
+      x = toTensor(where, argument, value);
     } else {
       const { values, shape } = flattenNumbers(where, argument, value);
       flat = values;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { digamma } from '../math/digamma';
+import { digamma, digammaCorrection } from '../math/digamma';
 import { gammaLogDensity, igamma } from '../math/igamma';
 import { lgamma, stirlingCorrection } from '../math/lgamma';
 import { stopGradient } from '../math/stop-gradient';
@@ -97,8 +97,7 @@ export class Gamma extends Distribution {
       const a = expandTo(this.concentration, this.batchShape);
       const large = tf.greaterEqual(a, 8);
       const al = tf.where(large, a, tf.fill(a.shape, 8));
-      const w = tf.reciprocal(tf.square(al));
-      const c = tf.mul(w, tf.sub(1 / 12, tf.mul(w, tf.sub(1 / 120, tf.mul(w, tf.sub(1 / 252, tf.mul(w, 1 / 240)))))));
+      const c = digammaCorrection(al);
       const stirling = tf.sub(
         tf.add(tf.sub(tf.add(tf.mul(0.5, tf.log(tf.mul(al, 2 * Math.PI))), 0.5), tf.div(0.5, al)), stirlingCorrection(al)),
         tf.mul(tf.sub(1, al), c),

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors';
-import { sum } from '../math/sum';
 
 /** Numpy/tfjs broadcasting of two shapes, or a ShapeError naming both. */
 export function broadcastShapes(where: string, a: readonly number[], b: readonly number[], what = 'shapes'): number[] {
@@ -36,12 +35,4 @@ export function expandTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   return tf.add(x, tf.zeros([...shape]));
 }
 
-/**
- * The gradient `g` of a broadcast result summed back to an input's `shape`
- * (what tfjs does for its own broadcasting ops), for custom gradients.
- */
-export function sumToShape(g: tf.Tensor, shape: readonly number[]): tf.Tensor {
-  const axes = tf.backend_util.getReductionAxes([...shape], g.shape);
-  const reduced = axes.length > 0 ? sum(g, axes) : g;
-  return reduced.rank === shape.length && reduced.shape.every((d, i) => d === shape[i]) ? reduced : tf.reshape(reduced, [...shape]);
-}
+export { sumToShape } from '../math/sum-to-shape';

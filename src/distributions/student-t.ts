@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { digamma } from '../math/digamma';
+import { digamma, digammaCorrection } from '../math/digamma';
 import { lbeta } from '../math/lbeta';
 import { lgamma, stirlingCorrection } from '../math/lgamma';
 import { log1p } from '../math/log1p';
@@ -43,11 +43,10 @@ function lgammaHalfStep(a: tf.Tensor): tf.Tensor {
 function digammaHalfStep(a: tf.Tensor): tf.Tensor {
   const large = tf.greaterEqual(a, 8);
   const al = tf.where(large, a, tf.fill(a.shape, 8));
-  const c = (x: tf.Tensor) => {
-    const w = tf.reciprocal(tf.square(x));
-    return tf.mul(w, tf.sub(1 / 12, tf.mul(w, tf.sub(1 / 120, tf.mul(w, tf.sub(1 / 252, tf.mul(w, 1 / 240)))))));
-  };
-  const series = tf.add(tf.sub(tf.add(log1p(tf.div(0.5, al)), tf.div(0.5, al)), tf.reciprocal(tf.add(tf.mul(al, 2), 1))), tf.sub(c(al), c(tf.add(al, 0.5))));
+  const series = tf.add(
+    tf.sub(tf.add(log1p(tf.div(0.5, al)), tf.div(0.5, al)), tf.reciprocal(tf.add(tf.mul(al, 2), 1))),
+    tf.sub(digammaCorrection(al), digammaCorrection(tf.add(al, 0.5))),
+  );
   return tf.where(large, series, tf.sub(digamma(tf.add(a, 0.5)), digamma(a)));
 }
 

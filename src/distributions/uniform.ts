@@ -5,7 +5,8 @@ import type { Seed } from '../random/seed';
 import { constraints, type Constraint } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { broadcastShapes, expandTo, sizeOf } from './shapes';
-import { checkConstraint, checkParameters, flatNumbers } from './validation';
+import { checkConstraint, checkParameters } from './validation';
+import { flattenNumbers } from '../math/to-tensor';
 
 /** Parameters of {@link Uniform}. */
 export interface UniformParameters {
@@ -119,8 +120,8 @@ export class Uniform extends Distribution {
         stacked.dispose();
       }
     } else {
-      const asFloat32 = (v: TensorInput) => Array.from(Float32Array.from(flatNumbers(v as tf.TensorLike)));
-      const values = [...broadcastFlat(asFloat32(high), this.high.shape, shape), ...broadcastFlat(asFloat32(low), this.low.shape, shape)];
+      const asFloat32 = (name: string, v: TensorInput) => Array.from(flattenNumbers(this.name, name, v).values);
+      const values = [...broadcastFlat(asFloat32('high', high), this.high.shape, shape), ...broadcastFlat(asFloat32('low', low), this.low.shape, shape)];
       checkConstraint(this.name, 'high', values, shape, highAboveLow);
     }
   }

@@ -65,12 +65,6 @@ function unravel(flat: number, shape: readonly number[]): number[] {
   return out;
 }
 
-/** The numbers of a JS parameter value (a number or nested arrays), flattened row-major. */
-export function flatNumbers(value: tf.TensorLike): number[] {
-  if (typeof value === 'number') return [value];
-  return (Array.isArray(value) ? value.flat(Infinity) : Array.from(value as ArrayLike<number>)) as number[];
-}
-
 /** `parameters` itself when it is an object; else a ValidationError showing the expected form, e.g. `{ loc, scale }`. */
 export function checkParameters<T>(where: string, parameters: T, form: string): T {
   if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters) || parameters instanceof tf.Tensor) {

@@ -3,7 +3,7 @@ import { Bernoulli } from '../distributions/bernoulli';
 import { Categorical } from '../distributions/categorical';
 import { Independent } from '../distributions/independent';
 import { MixtureSameFamily } from '../distributions/mixture-same-family';
-import { checkNonNegativeInteger, checkPositiveInteger, ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, ShapeError, ValidationError } from '../errors';
 import { logSumExp } from '../math/log-sum-exp';
 import { sum } from '../math/sum';
 import { toTensor } from '../math/to-tensor';
@@ -13,7 +13,7 @@ import { checkData, checkDataSync, toDataMatrix } from './data-matrix';
 import { EMError, expectationMaximization, type EMIteration } from './expectation-maximization';
 import { oneHotFloat } from './one-hot-float';
 import { runExclusively } from './run-exclusively';
-import { checkSavedHeader, checkSavedSetting, savedArray, savedNumbers, type SavedHeader } from './saved-model';
+import { checkSavedHeader, checkSavedSetting, fitTraceToSave, savedArray, savedFitTrace, type SavedFitTrace, type SavedHeader } from './saved-model';
 
 /** A binary matrix [N, D]: a tensor or nested arrays of 0 and 1. */
 export type BinaryMatrix = tf.Tensor | number[][];
@@ -87,21 +87,13 @@ interface State extends tf.NamedTensorMap {
 }
 
 /** What {@link BernoulliMixture.save} writes: the fitted parameters, as JSON. */
-export interface SavedBernoulliMixture extends SavedHeader<'latent-bernoulli-mixture'> {
+export interface SavedBernoulliMixture extends SavedHeader<'latent-bernoulli-mixture'>, SavedFitTrace {
   /** K. */
   nComponents: number;
   /** Mixing weights, [K]. */
   weights: number[];
   /** Pixel probabilities, [K, D]. */
   probs: number[][];
-  /** Whether the fit converged. */
-  converged: boolean;
-  /** EM iterations of the kept initialisation. */
-  nIter: number;
-  /** The mean log-likelihood per row. */
-  lowerBound: number;
-  /** The EM trace. */
-  logLikelihoods: number[];
 }
 
 interface Fitted {
@@ -477,17 +469,15 @@ export class BernoulliMixture {
    * ```
    */
   async save(): Promise<SavedBernoulliMixture> {
-    const { weights, probs, converged, nIter, lowerBound, logLikelihoods } = this.state('save');
+    const fitted = this.state('save');
+    const { weights, probs } = fitted;
     return {
       format: 'latent-bernoulli-mixture',
       version: 1,
       nComponents: this.nComponents,
       weights: (await weights.array()) as number[],
       probs: (await probs.array()) as number[][],
-      converged,
-      nIter,
-      lowerBound,
-      logLikelihoods: [...logLikelihoods],
+      ...fitTraceToSave(fitted),
     };
   }
 
@@ -509,17 +499,14 @@ export class BernoulliMixture {
     const probs = savedArray(where, 'probs', saved.probs, [k, -1]);
     if (weights.values.some((w) => !(w > 0))) throw new ValidationError(where, 'saved.weights', 'be positive', saved.weights);
     if (probs.values.some((p) => !(p > 0 && p < 1))) throw new ValidationError(where, 'saved.probs', 'lie in (0, 1)', undefined, 'a value outside');
-    if (typeof saved.converged !== 'boolean') throw new ValidationError(where, 'saved.converged', 'be a boolean', saved.converged);
-    checkNonNegativeInteger(where, 'saved.nIter', saved.nIter);
-    if (typeof saved.lowerBound !== 'number') throw new ValidationError(where, 'saved.lowerBound', 'be a number', saved.lowerBound);
-    const logLikelihoods = savedNumbers(where, 'logLikelihoods', saved.logLikelihoods);
+    const trace = savedFitTrace(where, saved);
     const tensors = tf.tidy(() => {
       const w = tf.tensor(weights.values, weights.shape, 'float32');
       const p = tf.tensor(probs.values, probs.shape, 'float32');
       return { weights: w, probs: p, logWeights: tf.log(w), logits: tf.sub(tf.log(p), tf.log(tf.sub(1, p))) };
     });
     this.dispose();
-    this.fitted = { ...tensors, converged: saved.converged, nIter: saved.nIter, lowerBound: saved.lowerBound, logLikelihoods };
+    this.fitted = { ...tensors, ...trace };
     return this;
   }
 

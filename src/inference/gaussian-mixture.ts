@@ -25,7 +25,7 @@ import {
 import { toTensor } from '../math/to-tensor';
 import { checkData, checkDataSync, toDataMatrix } from './data-matrix';
 import { kmeansResponsibilities } from './kmeans-responsibilities';
-import { checkSavedHeader, checkSavedSetting, savedArray, savedNumbers, type SavedHeader } from './saved-model';
+import { checkSavedHeader, checkSavedSetting, fitTraceToSave, savedArray, savedFitTrace, type SavedFitTrace, type SavedHeader } from './saved-model';
 import { runExclusively } from './run-exclusively';
 import { oneHotFloat } from './one-hot-float';
 
@@ -89,7 +89,7 @@ export interface GaussianMixtureFitOptions {
 }
 
 /** What {@link GaussianMixture.save} writes: the settings that shape the fit and the fitted parameters, as JSON. */
-export interface SavedGaussianMixture extends SavedHeader<'latent-gaussian-mixture'> {
+export interface SavedGaussianMixture extends SavedHeader<'latent-gaussian-mixture'>, SavedFitTrace {
   /** K. */
   nComponents: number;
   /** The covariance type. */
@@ -104,14 +104,6 @@ export interface SavedGaussianMixture extends SavedHeader<'latent-gaussian-mixtu
   precisionsCholesky: unknown;
   /** The data mean the model centres inputs on, [D]. */
   offset: number[];
-  /** Whether the fit converged. */
-  converged: boolean;
-  /** EM iterations of the kept initialisation. */
-  nIter: number;
-  /** The mean log-likelihood per point (null for −Infinity, which JSON cannot hold). */
-  lowerBound: number | null;
-  /** The EM trace. */
-  logLikelihoods: number[];
 }
 
 interface Fitted {
@@ -419,7 +411,8 @@ export class GaussianMixture {
    * ```
    */
   async save(): Promise<SavedGaussianMixture> {
-    const { params, converged, nIter, lowerBound, logLikelihoods } = this.state('save');
+    const fitted = this.state('save');
+    const { params } = fitted;
     const read = async (t: tf.Tensor) => (await t.array()) as never;
     return {
       format: 'latent-gaussian-mixture',
@@ -431,10 +424,7 @@ export class GaussianMixture {
       covariances: await read(params.covariances),
       precisionsCholesky: await read(params.precisionsCholesky),
       offset: await read(this.offset as tf.Tensor),
-      converged,
-      nIter,
-      lowerBound: Number.isFinite(lowerBound) ? lowerBound : null,
-      logLikelihoods: [...logLikelihoods],
+      ...fitTraceToSave(fitted),
     };
   }
 
@@ -466,11 +456,7 @@ export class GaussianMixture {
       precisionsCholesky: savedArray(where, 'precisionsCholesky', saved.precisionsCholesky, covShape),
       offset: savedArray(where, 'offset', saved.offset, [d]),
     };
-    if (typeof saved.converged !== 'boolean') throw new ValidationError(where, 'saved.converged', 'be a boolean', saved.converged);
-    checkNonNegativeInteger(where, 'saved.nIter', saved.nIter);
-    const lowerBound = saved.lowerBound === null ? -Infinity : saved.lowerBound;
-    if (typeof lowerBound !== 'number' || Number.isNaN(lowerBound)) throw new ValidationError(where, 'saved.lowerBound', 'be a number or null', saved.lowerBound);
-    const logLikelihoods = savedNumbers(where, 'logLikelihoods', saved.logLikelihoods);
+    const trace = savedFitTrace(where, saved);
     const tensor = ({ values, shape }: { values: number[]; shape: number[] }) => tf.tensor(values, shape, 'float32');
     const params = tf.tidy(() => ({
       weights: tensor(arrays.weights),
@@ -480,7 +466,7 @@ export class GaussianMixture {
     }));
     const scaleTril = scaleTrilOf(params.covariances, type, k, d);
     this.dispose();
-    this.fitted = { params, scaleTril, converged: saved.converged, nIter: saved.nIter, lowerBound, logLikelihoods };
+    this.fitted = { params, scaleTril, ...trace };
     this.offset = tensor(arrays.offset);
     return this;
   }

@@ -9,7 +9,7 @@ export {
 export { BernoulliMixture, type BernoulliMixtureFitOptions, type BernoulliMixtureOptions, type BernoulliMixtureSample, type BernoulliReconstruction, type BinaryMatrix, type SavedBernoulliMixture } from './bernoulli-mixture';
 export { ProbabilisticPCA, type ProbabilisticPCAOptions, type SavedProbabilisticPCA } from './probabilistic-pca';
 export { GaussianMixture, type CovarianceType, type GaussianMixtureFitOptions, type GaussianMixtureInit, type GaussianMixtureOptions, type GaussianMixtureSample, type SavedGaussianMixture } from './gaussian-mixture';
-export type { SavedHeader } from './saved-model';
+export type { SavedFitTrace, SavedHeader } from './saved-model';
 export { SVI, type SVIBatch, type SVIData, type SVIFitOptions, type SVIFitResult, type SVIObjective, type SVIOptions, type SVIStep } from './svi';
 export { MeanFieldGuide, meanFieldGuide, type MeanFieldGuideOptions } from './mean-field-guide';
 export { VAE, type SavedVAE, type VAEFitOptions, type VAELikelihood, type VAELogLikelihoodOptions, type VAEOptions } from './vae';

@@ -1,4 +1,4 @@
-import { formatValue, ShapeError, ValidationError } from '../errors';
+import { checkNonNegativeInteger, formatValue, ShapeError, ValidationError } from '../errors';
 import { flattenNumbers } from '../math/to-tensor';
 
 /** What every saved model starts with: its kind and the layout's version. */
@@ -43,4 +43,30 @@ export function savedArray(where: string, name: string, value: unknown, shape: r
 export function savedNumbers(where: string, name: string, value: unknown): number[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) throw new ValidationError(where, `saved.${name}`, 'be an array of numbers', value);
   return [...value] as number[];
+}
+
+/** What a saved EM model records about its fit. */
+export interface SavedFitTrace {
+  /** Whether the fit converged. */
+  converged: boolean;
+  /** EM iterations of the kept initialisation. */
+  nIter: number;
+  /** The final mean log-likelihood per row (null for −Infinity, which JSON cannot hold). */
+  lowerBound: number | null;
+  /** The EM trace. */
+  logLikelihoods: number[];
+}
+
+/** The fit's record as `save()` wrote it ({@link fitTraceToSave}), checked, with `lowerBound` back to a number. */
+export function savedFitTrace(where: string, saved: Partial<SavedFitTrace>): { converged: boolean; nIter: number; lowerBound: number; logLikelihoods: number[] } {
+  if (typeof saved.converged !== 'boolean') throw new ValidationError(where, 'saved.converged', 'be a boolean', saved.converged);
+  const nIter = checkNonNegativeInteger(where, 'saved.nIter', saved.nIter);
+  const lowerBound = saved.lowerBound === null ? -Infinity : saved.lowerBound;
+  if (typeof lowerBound !== 'number' || Number.isNaN(lowerBound)) throw new ValidationError(where, 'saved.lowerBound', 'be a number or null', saved.lowerBound);
+  return { converged: saved.converged, nIter, lowerBound, logLikelihoods: savedNumbers(where, 'logLikelihoods', saved.logLikelihoods) };
+}
+
+/** The fit's record for `save()`: −Infinity (a fit of maxIter 0) written as null. */
+export function fitTraceToSave(fit: { converged: boolean; nIter: number; lowerBound: number; logLikelihoods: readonly number[] }): SavedFitTrace {
+  return { converged: fit.converged, nIter: fit.nIter, lowerBound: Number.isFinite(fit.lowerBound) ? fit.lowerBound : null, logLikelihoods: [...fit.logLikelihoods] };
 }

@@ -15,6 +15,7 @@ import { randomNormal } from '../random/sampling';
 import { randomSeed, SeedStream, seedToUint32, splitSeed, type Seed } from '../random/seed';
 import { checkData, toDataMatrix } from './data-matrix';
 import { runExclusively } from './run-exclusively';
+import { checkSavedHeader, type SavedHeader } from './saved-model';
 import { SVI, type SVIFitOptions, type SVIFitResult, type SVIObjective } from './svi';
 import { yieldToEventLoop } from './yield-to-event-loop';
 
@@ -57,11 +58,7 @@ export interface VAELogLikelihoodOptions {
 }
 
 /** What {@link VAE.save} writes: the settings and every network's weights, as JSON. */
-export interface SavedVAE {
-  /** Marks the object as a saved VAE. */
-  format: 'latent-vae';
-  /** The layout's version. */
-  version: 1;
+export interface SavedVAE extends SavedHeader<'latent-vae'> {
   /** The dimension of z. */
   latentDim: number;
   /** The observation model. */
@@ -319,10 +316,7 @@ export class VAE {
   load(saved: SavedVAE): this {
     const where = 'VAE.load';
     this.checkNotDisposed(where);
-    if (saved === null || typeof saved !== 'object' || saved.format !== 'latent-vae') {
-      throw new ValidationError(where, 'saved', "be what VAE.save wrote ({ format: 'latent-vae', ... })", saved);
-    }
-    if (saved.version !== 1) throw new ValidationError(where, 'saved.version', 'be 1, the version this latent reads', saved.version);
+    checkSavedHeader(where, saved, 'latent-vae', 'VAE.save');
     if (saved.latentDim !== this.latentDim || saved.likelihood !== this.likelihood) {
       throw new ValidationError(where, 'saved', `match this VAE (latentDim ${this.latentDim}, likelihood '${this.likelihood}')`, undefined, `latentDim ${saved.latentDim}, likelihood '${saved.likelihood}'`);
     }

@@ -1,25 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor } from './check-tensor';
 import { unaryCustomGradient } from './custom-gradient';
+import { shiftUp } from './shift-up';
 import { sinPi } from './sin-pi';
 import { trigamma } from './trigamma';
 
-/** Arguments below this are shifted up by the recurrence before the asymptotic series. */
-export const SHIFT = 7;
-
 /**
- * ψ(x) for x > 0: ψ(x + 7) − Σ_{k<7} 1/(x + k) below 7, then the asymptotic
- * series log z − 1/(2z) − Σ B₂ₙ/(2n z²ⁿ), whose first omitted term is below 1e-10 at z = 7.
+ * c(z) = log z − 1/(2z) − ψ(z) for z ≥ 7 by its asymptotic series
+ * Σ B₂ₙ/(2n z²ⁿ) = w/12 − w²/120 + w³/252 − w⁴/240 with w = 1/z² (first
+ * omitted term below 1e-10 at z = 7).
  */
-function digammaPositive(x: tf.Tensor): tf.Tensor {
-  const small = tf.less(x, SHIFT);
-  const z = tf.where(small, tf.add(x, SHIFT), x);
-  let shiftSum = tf.zerosLike(x);
-  for (let k = 0; k < SHIFT; k++) shiftSum = tf.add(shiftSum, tf.reciprocal(tf.add(x, k)));
+export function digammaCorrection(z: tf.Tensor): tf.Tensor {
   const w = tf.reciprocal(tf.square(z));
-  // 1/12 − w/120 + w²/252 − w³/240, times w
-  const series = tf.mul(w, tf.sub(1 / 12, tf.mul(w, tf.sub(1 / 120, tf.mul(w, tf.sub(1 / 252, tf.mul(w, 1 / 240)))))));
-  const asymptotic = tf.sub(tf.sub(tf.log(z), tf.div(0.5, z)), series);
+  return tf.mul(w, tf.sub(1 / 12, tf.mul(w, tf.sub(1 / 120, tf.mul(w, tf.sub(1 / 252, tf.mul(w, 1 / 240)))))));
+}
+
+/** ψ(x) for x > 0: ψ(x + 7) − Σ_{k<7} 1/(x + k) below 7, then log z − 1/(2z) − c(z). */
+function digammaPositive(x: tf.Tensor): tf.Tensor {
+  const { small, z, shiftSum } = shiftUp(x, tf.reciprocal);
+  const asymptotic = tf.sub(tf.sub(tf.log(z), tf.div(0.5, z)), digammaCorrection(z));
   return tf.where(small, tf.sub(asymptotic, shiftSum), asymptotic);
 }
 

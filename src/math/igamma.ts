@@ -6,6 +6,7 @@ import { digamma } from './digamma';
 import { horner } from './horner';
 import { lgamma, stirlingCorrection } from './lgamma';
 import { log1p } from './log1p';
+import { sumToShape } from './sum-to-shape';
 
 // The series' terms fall below 1e-8 of the first after about 6√a + 20 of them (near x ≈ a);
 // the continued fraction needs fewer. Where the backend can read back synchronously the
@@ -146,11 +147,7 @@ export function igamma(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
         const safeX = tf.where(positive, sx, tf.onesLike(sx));
         // ∂P/∂x = x^{a−1} e^{−x} / Γ(a) = e^L · a / x, with the stable log-prefactor L.
         const density = tf.where(positive, gammaDensity(sa, safeX), tf.zerosLike(safeX));
-        const reduce = (g: tf.Tensor, to: tf.Tensor) => {
-          const axes = tf.backend_util.getReductionAxes(to.shape, g.shape);
-          return tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, to.shape);
-        };
-        return [reduce(tf.mul(dy, da), sa), reduce(tf.mul(dy, density), sx)];
+        return [sumToShape(tf.mul(dy, da), sa.shape), sumToShape(tf.mul(dy, density), sx.shape)];
       },
     };
   });

@@ -4,6 +4,7 @@ import { checkTensor } from './check-tensor';
 import { digamma } from './digamma';
 import { lgamma, stirlingCorrection } from './lgamma';
 import { log1p } from './log1p';
+import { sumToShape } from './sum-to-shape';
 
 const LARGE = 8;
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
@@ -66,11 +67,7 @@ export function lbeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
         const total = digamma(tf.add(sa, sb));
-        const reduce = (g: tf.Tensor, to: tf.Tensor) => {
-          const axes = tf.backend_util.getReductionAxes(to.shape, g.shape);
-          return tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, to.shape);
-        };
-        return [reduce(tf.mul(dy, tf.sub(digamma(sa), total)), sa), reduce(tf.mul(dy, tf.sub(digamma(sb), total)), sb)];
+        return [sumToShape(tf.mul(dy, tf.sub(digamma(sa), total)), sa.shape), sumToShape(tf.mul(dy, tf.sub(digamma(sb), total)), sb.shape)];
       },
     };
   });

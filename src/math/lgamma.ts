@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor } from './check-tensor';
 import { unaryCustomGradient } from './custom-gradient';
 import { digamma } from './digamma';
+import { shiftUp } from './shift-up';
 import { sinPi } from './sin-pi';
 
-const SHIFT = 7;
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
@@ -19,10 +19,7 @@ export function stirlingCorrection(z: tf.Tensor): tf.Tensor {
 
 /** log Γ(x) for x > 0: shifted to z = x + 7 below 7 (subtracting Σ log(x + k)), then Stirling. */
 function lgammaPositive(x: tf.Tensor): tf.Tensor {
-  const small = tf.less(x, SHIFT);
-  const z = tf.where(small, tf.add(x, SHIFT), x);
-  let shiftSum = tf.zerosLike(x);
-  for (let k = 0; k < SHIFT; k++) shiftSum = tf.add(shiftSum, tf.log(tf.add(x, k)));
+  const { small, z, shiftSum } = shiftUp(x, tf.log);
   const stirling = tf.add(tf.add(tf.sub(tf.mul(tf.sub(z, 0.5), tf.log(z)), z), HALF_LOG_TWO_PI), stirlingCorrection(z));
   return tf.where(small, tf.sub(stirling, shiftSum), stirling);
 }

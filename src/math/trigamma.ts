@@ -1,15 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkTensor } from './check-tensor';
+import { shiftUp } from './shift-up';
 import { sinPi } from './sin-pi';
-
-const SHIFT = 7;
 
 /** ψ₁(x) for x > 0: ψ₁(x + 7) + Σ_{k<7} 1/(x + k)² below 7, then the asymptotic series. */
 function trigammaPositive(x: tf.Tensor): tf.Tensor {
-  const small = tf.less(x, SHIFT);
-  const z = tf.where(small, tf.add(x, SHIFT), x);
-  let shiftSum = tf.zerosLike(x);
-  for (let k = 0; k < SHIFT; k++) shiftSum = tf.add(shiftSum, tf.reciprocal(tf.square(tf.add(x, k))));
+  const { small, z, shiftSum } = shiftUp(x, (t) => tf.reciprocal(tf.square(t)));
   const r = tf.reciprocal(z);
   const w = tf.square(r);
   // 1/z + 1/(2z²) + (1/z³)(1/6 − w/30 + w²/42 − w³/30)

@@ -94,7 +94,7 @@ export class Dense implements Network {
 
   /** f(x·W + b) for x `[..., inputSize]`, shape `[..., outputSize]`. */
   apply(x: tf.Tensor): tf.Tensor {
-    if (this.kernel.isDisposed) throw new DisposedError('Dense.apply', 'Dense');
+    this.checkNotDisposed('Dense.apply');
     checkInput('Dense.apply', x, this.inputSize);
     return tf.tidy(() => {
       const rows = x.size / this.inputSize;
@@ -113,7 +113,7 @@ export class Dense implements Network {
    * ```
    */
   async save(): Promise<SavedWeights> {
-    if (this.kernel.isDisposed) throw new DisposedError('Dense.save', 'Dense');
+    this.checkNotDisposed('Dense.save');
     return saveWeights(this);
   }
 
@@ -126,7 +126,7 @@ export class Dense implements Network {
    * ```
    */
   load(saved: SavedWeights): this {
-    if (this.kernel.isDisposed) throw new DisposedError('Dense.load', 'Dense');
+    this.checkNotDisposed('Dense.load');
     loadWeights(this, saved);
     return this;
   }
@@ -135,6 +135,10 @@ export class Dense implements Network {
   dispose(): void {
     this.kernel.dispose();
     this.bias.dispose();
+  }
+
+  private checkNotDisposed(where: string): void {
+    if (this.kernel.isDisposed) throw new DisposedError(where, 'Dense');
   }
 }
 

@@ -24,9 +24,6 @@ export interface SavedWeights {
 /** Whose weights {@link saveWeights} and {@link loadWeights} read and write: a network, or a list of variables. */
 export type WeightOwner = Network | readonly tf.Variable[];
 
-function variablesOf(where: string, owner: WeightOwner): readonly tf.Variable[] {
-  return checkedVariables(where, 'owner', owner);
-}
 
 /**
  * The current values of a network's variables (or of a list of variables) as
@@ -39,7 +36,7 @@ function variablesOf(where: string, owner: WeightOwner): readonly tf.Variable[] 
  * ```
  */
 export async function saveWeights(owner: WeightOwner): Promise<SavedWeights> {
-  const variables = variablesOf('saveWeights', owner);
+  const variables = checkedVariables('saveWeights', 'owner', owner);
   const weights = await Promise.all(variables.map(async (v) => ({ shape: [...v.shape], values: Array.from(await v.data()) })));
   return { format: 'latent-weights', version: 1, weights };
 }
@@ -56,7 +53,7 @@ export async function saveWeights(owner: WeightOwner): Promise<SavedWeights> {
  * ```
  */
 export function loadWeights(owner: WeightOwner, saved: SavedWeights): void {
-  const variables = variablesOf('loadWeights', owner);
+  const variables = checkedVariables('loadWeights', 'owner', owner);
   if (saved === null || typeof saved !== 'object' || saved.format !== 'latent-weights' || !Array.isArray(saved.weights)) {
     throw new ValidationError('loadWeights', 'saved', "be weights written by saveWeights ({ format: 'latent-weights', weights: [...] })", undefined, describeSaved(saved));
   }

@@ -10,6 +10,7 @@ import { constraints } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { logitsOrProbs, type LogitsOrProbs } from './logits-or-probs';
 import { broadcastShapes, sumToShape } from './shapes';
+import { mleSample, sampleMean } from './mle-sample';
 
 /** Parameters of {@link Bernoulli}: exactly one of `logits` and `probs`. */
 export type BernoulliParameters = LogitsOrProbs;
@@ -52,6 +53,21 @@ export class Bernoulli extends Distribution {
   /** P(X = 1) = sigmoid(logits), a new tensor of shape `batchShape`. */
   probs(): tf.Tensor {
     return tf.tidy(() => tf.sigmoid(this.logits));
+  }
+
+  /**
+   * The maximum-likelihood Bernoulli for 0/1 observations `x` of shape
+   * `[N, ...batchShape]`: probs the fraction of ones (0 and 1 allowed: their
+   * logits are ∓Infinity).
+   *
+   * @example
+   * ```ts
+   * Bernoulli.mle([[1, 0], [1, 0], [0, 0], [1, 0]]).probs().print(); // [0.75, 0]
+   * ```
+   */
+  static mle(x: TensorInput): Bernoulli {
+    const probs = tf.tidy(() => sampleMean(mleSample('Bernoulli.mle', x, constraints.boolean)));
+    return Distribution.fitted('Bernoulli.mle', [probs], () => new Bernoulli({ probs }), 'hold 0/1 observations');
   }
 
   /** This distribution with its parameters held constant for gradients. */
@@ -105,7 +121,7 @@ export class Bernoulli extends Distribution {
  * taken as 0 (torch clamps p to [ε, 1 − ε], which does the same), so that
  * log P(X = 0) at p = 0 gets a 0 gradient rather than 0 · ∞ = NaN.
  */
-const probsToLogits = unaryCustomGradient<[tf.Tensor]>((p, save) => {
+export const probsToLogits = unaryCustomGradient<[tf.Tensor]>((p, save) => {
   save([p]);
   return {
     value: tf.sub(logWithExactZero(p), log1p(tf.neg(p))),

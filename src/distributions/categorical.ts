@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../math/stop-gradient';
 import { toFloat } from '../math/to-float';
-import { NotImplementedError, ShapeError } from '../errors';
+import { checkPositiveInteger, NotImplementedError, ShapeError } from '../errors';
 import { unaryCustomGradient } from '../math/custom-gradient';
 import { gather } from '../math/gather';
 import { log1p } from '../math/log1p';
@@ -13,6 +13,7 @@ import { constraints, type Constraint } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { logitsOrProbs, type LogitsOrProbs } from './logits-or-probs';
 import { broadcastShapes, expandTo } from './shapes';
+import { mleSample, sampleMean } from './mle-sample';
 
 /** Parameters of {@link Categorical}: exactly one of `logits` and `probs`, shape `[...batchShape, K]`. */
 export type CategoricalParameters = LogitsOrProbs;
@@ -92,6 +93,26 @@ export class Categorical extends Distribution {
   /** Probabilities (softmax over the last axis), shape `[...batchShape, K]`. */
   probs(): tf.Tensor {
     return tf.tidy(() => tf.exp(logSoftmax(this.logits)));
+  }
+
+  /**
+   * The maximum-likelihood Categorical for category indices `x` of shape
+   * `[N, ...batchShape]`, each in 0 … numCategories − 1: probs the observed
+   * frequencies (a category never seen gets probability 0).
+   *
+   * @example
+   * ```ts
+   * Categorical.mle([0, 2, 2, 1], 4).probs().print(); // [0.25, 0.25, 0.5, 0]
+   * ```
+   */
+  static mle(x: TensorInput, numCategories: number): Categorical {
+    const k = checkPositiveInteger('Categorical.mle', 'numCategories', numCategories);
+    const probs = tf.tidy(() => {
+      const data = mleSample('Categorical.mle', x, constraints.integerBelow(k));
+      const hits = tf.equal(tf.expandDims(data, -1), tf.range(0, k));
+      return sampleMean(tf.where(hits, tf.ones(hits.shape), tf.zeros(hits.shape)));
+    });
+    return Distribution.fitted('Categorical.mle', [probs], () => new Categorical({ probs }), `hold category indices below ${k}`);
   }
 
   /** This distribution with its parameters held constant for gradients. */

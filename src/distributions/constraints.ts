@@ -76,6 +76,8 @@ export const constraints = {
   unitInterval: elementwise('be in [0, 1]', (v) => v >= 0 && v <= 1),
   /** 0 or 1. */
   boolean: elementwise('be 0 or 1', (v) => v === 0 || v === 1),
+  /** 0, 1, 2, …: the support of the count distributions. */
+  nonNegativeInteger: elementwise('be a non-negative integer', (v) => Number.isInteger(v) && v >= 0),
   /** An integer in [0, n). */
   integerBelow(n: number): Constraint {
     return elementwise(`be an integer in [0, ${n - 1}]`, (v) => Number.isInteger(v) && v >= 0 && v < n);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NotImplementedError, ShapeError } from '../errors';
+import { NotImplementedError, ShapeError, ValidationError } from '../errors';
 import { checkAllocation } from '../math/check-allocation';
 import { stopGradient } from '../math/stop-gradient';
 import { flattenNumbers, tensorOf, toTensor, type TensorInput } from '../math/to-tensor';
@@ -211,6 +211,25 @@ export abstract class Distribution {
   protected toFloatTensor(argument: string, value: TensorInput): tf.Tensor {
     const tensor = toTensor(this.name, argument, value);
     return tensor === value ? tensor : this.own(tensor);
+  }
+
+  /**
+   * What a static `mle` returns: `make()` built from the estimated
+   * `parameters`, which it then owns (freed by {@link dispose}). When the
+   * estimates are not valid parameters it frees them and throws a
+   * ValidationError from `where` that names the data and `why`.
+   */
+  protected static fitted<D extends Distribution>(where: string, parameters: tf.Tensor[], make: () => D, why: string): D {
+    let distribution: D;
+    try {
+      distribution = make();
+    } catch (e) {
+      tf.dispose(parameters);
+      if (e instanceof ValidationError) throw new ValidationError(where, 'x', why, undefined, e.message);
+      throw e;
+    }
+    distribution.owned.push(...parameters);
+    return distribution;
   }
 
   /** Records a tensor this distribution made, to free it in {@link dispose}. */

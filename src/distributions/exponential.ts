@@ -8,6 +8,7 @@ import { constraints } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { expandTo } from './shapes';
 import { checkParameters } from './validation';
+import { mleSample, sampleMean } from './mle-sample';
 
 /** Parameters of {@link Exponential}. */
 export interface ExponentialParameters {
@@ -46,6 +47,20 @@ export class Exponential extends Distribution {
 
   override get hasRsample(): boolean {
     return true;
+  }
+
+  /**
+   * The maximum-likelihood Exponential for non-negative observations `x` of
+   * shape `[N, ...batchShape]`: rate 1 / (sample mean).
+   *
+   * @example
+   * ```ts
+   * Exponential.mle([0.5, 1.5, 2]).rate.print(); // 0.75
+   * ```
+   */
+  static mle(x: TensorInput): Exponential {
+    const rate = tf.tidy(() => tf.reciprocal(sampleMean(mleSample('Exponential.mle', x, constraints.nonNegative))));
+    return Distribution.fitted('Exponential.mle', [rate], () => new Exponential({ rate }), 'not be all 0, or the MLE rate is infinite');
   }
 
   /** This distribution with its parameters held constant for gradients. */

@@ -1,5 +1,6 @@
 export { Bernoulli, type BernoulliParameters } from './bernoulli';
 export { Beta, type BetaParameters } from './beta';
+export { Binomial, type BinomialParameters } from './binomial';
 export { Categorical, type CategoricalParameters } from './categorical';
 export { Cauchy, type CauchyParameters } from './cauchy';
 export { constraints, type Constraint } from './constraints';
@@ -20,6 +21,7 @@ export { MultivariateNormalDiag, type MultivariateNormalDiagParameters } from '.
 export { MultivariateNormalTriL, type MultivariateNormalTriLParameters } from './multivariate-normal-tril';
 export { Normal, type NormalParameters } from './normal';
 export { OneHotCategorical } from './one-hot-categorical';
+export { Poisson, type PoissonParameters } from './poisson';
 export { StudentT, type StudentTParameters } from './student-t';
 export { Uniform, type UniformParameters } from './uniform';
 export { getValidateArgs, setValidateArgs } from './validation';

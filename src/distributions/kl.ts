@@ -43,7 +43,7 @@ export function registerKL<P extends Distribution, Q extends Distribution>(
   fn: KLFunction<P, Q>,
 ): void {
   for (const [name, cls] of [['P', P], ['Q', Q]] as const) {
-    if (typeof cls !== 'function' || !(cls === Distribution || cls.prototype instanceof Distribution)) {
+    if (typeof cls !== 'function' || !((cls as unknown) === Distribution || cls.prototype instanceof Distribution)) {
       throw new ValidationError('registerKL', name, 'be a class extending Distribution', cls);
     }
   }

@@ -16,6 +16,7 @@ import { checkParameters } from './validation';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { broadcastShapes, expandTo, sizeOf } from './shapes';
 import { checkConstraint } from './validation';
+import { centred, mleSample, sampleMean } from './mle-sample';
 
 const LOG_TWO_PI = Math.log(2 * Math.PI);
 
@@ -106,6 +107,32 @@ export class MultivariateNormalTriL extends Distribution {
 
   private get d(): number {
     return this.eventShape[0] as number;
+  }
+
+  /**
+   * The maximum-likelihood multivariate normal for observations `x` of shape
+   * `[N, ...batchShape, D]`: `loc` the sample mean and `scaleTril` the
+   * Cholesky factor of the sample covariance with divisor N (seed 004's
+   * Gaussian MLE). Needs N > D observations that span every direction.
+   *
+   * @example
+   * ```ts
+   * const fit = MultivariateNormalTriL.mle([[0, 0], [2, 1], [1, 3], [3, 4]]);
+   * fit.loc.print();          // [1.5, 2]
+   * fit.covariance().print(); // [[1.25, 1.25], [1.25, 2.5]]
+   * ```
+   */
+  static mle(x: TensorInput): MultivariateNormalTriL {
+    const [loc, scaleTril] = tf.tidy(() => {
+      const data = mleSample('MultivariateNormalTriL.mle', x, constraints.finite, 2);
+      const { mean, deviations } = centred(data);
+      const covariance = sampleMean(tf.mul(tf.expandDims(deviations, -1), tf.expandDims(deviations, -2)));
+      // A factor with L_ii² below 1e-6 · Σ_ii (float32 rounding of a singular Σ) marks data on a hyperplane: NaN fails validation.
+      const factor = cholesky(covariance);
+      const degenerate = tf.any(tf.less(tf.square(matrixDiagPart(factor)), tf.mul(1e-6, matrixDiagPart(covariance))), -1);
+      return [mean, tf.where(tf.reshape(degenerate, [...degenerate.shape, 1, 1]), tf.fill(factor.shape, NaN), factor)];
+    });
+    return Distribution.fitted('MultivariateNormalTriL.mle', [loc, scaleTril], () => new MultivariateNormalTriL({ loc, scaleTril }), 'span every direction (N > D points not on one hyperplane), or the MLE covariance is singular');
   }
 
   /** This distribution with its parameters held constant for gradients. */

@@ -7,6 +7,7 @@ import { checkParameters } from './validation';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { ndtri } from '../math/ndtri';
 import { broadcastShapes, expandTo } from './shapes';
+import { centred, mleSample, sampleMean } from './mle-sample';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -51,6 +52,27 @@ export class Normal extends Distribution {
 
   override get hasRsample(): boolean {
     return true;
+  }
+
+  /**
+   * The maximum-likelihood Normal for observations `x` of shape
+   * `[N, ...batchShape]`: `loc` the sample mean and `scale` the root mean
+   * squared deviation (divisor N, not N − 1) along the first axis.
+   *
+   * @example
+   * ```ts
+   * const fit = Normal.mle([[1, 10], [3, 14], [2, 12]]); // batchShape [2]
+   * fit.loc.print();                                     // [2, 12]
+   * fit.scale.print();                                   // [0.8165, 1.633]
+   * ```
+   */
+  static mle(x: TensorInput): Normal {
+    const [loc, scale] = tf.tidy(() => {
+      const data = mleSample('Normal.mle', x, constraints.finite);
+      const { mean, deviations } = centred(data);
+      return [mean, tf.sqrt(sampleMean(tf.square(deviations)))];
+    });
+    return Distribution.fitted('Normal.mle', [loc, scale], () => new Normal({ loc, scale }), 'vary along its first axis, or the MLE scale is 0');
   }
 
   /** This distribution with its parameters held constant for gradients. */

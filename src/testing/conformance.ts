@@ -95,7 +95,8 @@ export function conformanceChecks(family: DistributionFamily, options: Conforman
         const logProb = p.logProb(x);
         const want = [...shape, ...p.batchShape, ...p.eventShape];
         const wantLogProb = [...shape, ...p.batchShape];
-        tf.dispose([x, logProb]);
+        x.dispose();
+        await read(logProb); // waits for the device: Dawn in Node crashes when too much work queues up unawaited
         if (!sameShape(x.shape, want)) throw fail('sample shape', `sample(${JSON.stringify(shape)}) has shape [${x.shape}], expected [${want}]`);
         if (!sameShape(logProb.shape, wantLogProb)) throw fail('logProb shape', `[${logProb.shape}], expected [${wantLogProb}]`);
       }

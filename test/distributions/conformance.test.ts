@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { conformanceChecks, type DistributionFamily } from 'latent/testing';
-import { Bernoulli, Beta, Categorical, Cauchy, ContinuousBernoulli, Dirichlet, Gamma, OneHotCategorical, StudentT, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
+import { Bernoulli, Beta, Binomial, Poisson, Categorical, Cauchy, ContinuousBernoulli, Dirichlet, Gamma, OneHotCategorical, StudentT, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
 import { describeEachBackend } from '../helpers/backends';
 
 // Every built-in distribution runs the exported conformance kit, on every backend.
@@ -10,6 +10,20 @@ const vector = (n: number, min: number, max: number) => fc.array(real(min, max),
 const matrix = (rows: number, cols: number, min: number, max: number) => fc.array(vector(cols, min, max), { minLength: rows, maxLength: rows });
 
 const FAMILIES: DistributionFamily[] = [
+  {
+    name: 'Poisson',
+    parameters: fc.record({ rate: vector(2, 0.3, 40) }),
+    create: ({ rate }) => new Poisson({ rate: rate! }),
+    normalisation: 'discrete',
+    supportValues: () => Array.from({ length: 150 }, (_, k) => k), // P(K ≥ 150) < 1e-30 for λ ≤ 40
+  },
+  {
+    name: 'Binomial',
+    parameters: fc.record({ totalCount: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 2, maxLength: 2 }), logits: vector(2, -4, 4) }),
+    create: ({ totalCount, logits }) => new Binomial({ totalCount: totalCount!, logits: logits! }),
+    normalisation: 'discrete',
+    supportValues: () => Array.from({ length: 31 }, (_, k) => k),
+  },
   {
     name: 'ContinuousBernoulli',
     parameters: fc.record({ logits: vector(2, -6, 6) }),

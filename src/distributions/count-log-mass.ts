@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { stirlingCorrection } from '../math/lgamma';
+import { softplus } from '../math/log1p-exp';
+import { sumToShape } from '../math/sum-to-shape';
+
+const LOG_TWO_PI = Math.log(2 * Math.PI);
+
+// stirlerr(k) for k = 0 … 15, in float64 from log k! = Σ log j (no cancellation worth a float32 ulp).
+const TABLE_SIZE = 16;
+const STIRLING_TABLE = Array.from({ length: TABLE_SIZE }, (_, k) => {
+  if (k === 0) return 0;
+  let logFactorial = 0;
+  for (let j = 2; j <= k; j++) logFactorial += Math.log(j);
+  return logFactorial - (k + 0.5) * Math.log(k) + k - 0.5 * LOG_TWO_PI;
+});
+
+/**
+ * Loader's stirlerr(k) = log k! − [(k + ½) log k − k + ½ log 2π] for the
+ * counts k ≥ 1: a table below 16, the Stirling series from there on.
+ */
+function stirlingError(k: tf.Tensor): tf.Tensor {
+  const small = tf.less(k, TABLE_SIZE);
+  const fromTable = tf.gather(tf.tensor1d(STIRLING_TABLE), tf.cast(tf.clipByValue(k, 0, TABLE_SIZE - 1), 'int32'));
+  return tf.where(small, fromTable, stirlingCorrection(tf.maximum(k, TABLE_SIZE)));
+}
+
+/**
+ * Loader's deviance bd0(k, μ) = k log(k / μ) + μ − k ≥ 0 (k ≥ 1, μ ≥ 0). Near
+ * k = μ it is μ φ(d) with d = k/μ − 1 and φ(d) = Σ_{j≥2} (−d)^j / (j (j − 1)),
+ * free of the cancellation that costs float32 all its digits at μ = 1e6.
+ */
+function deviance(k: tf.Tensor, mu: tf.Tensor): tf.Tensor {
+  const d = tf.div(tf.sub(k, mu), mu);
+  const near = tf.less(tf.abs(d), 0.1);
+  const x = tf.neg(tf.where(near, d, tf.zerosLike(d)));
+  let series = tf.zerosLike(x);
+  for (let j = 8; j >= 2; j--) series = tf.add(1 / (j * (j - 1)), tf.mul(x, series));
+  const far = tf.add(tf.mul(k, tf.log(tf.div(k, mu))), tf.sub(mu, k)); // one log: log k − log μ costs 1e-4 at k = 1.2μ, μ = 1000
+  return tf.where(near, tf.mul(mu, tf.mul(tf.square(x), series)), far);
+}
+
+/** Whether k is a count: a non-negative integer. */
+function isCount(k: tf.Tensor): tf.Tensor {
+  return tf.logicalAnd(tf.greaterEqual(k, 0), tf.equal(k, tf.floor(k)));
+}
+
+/** {@link poissonLogMass} without its gradient: what the samplers evaluate. */
+export function poissonLogMassValue(k: tf.Tensor, rate: tf.Tensor): tf.Tensor {
+  const kPos = tf.maximum(k, 1);
+  const positive = tf.neg(tf.add(tf.add(stirlingError(kPos), deviance(kPos, rate)), tf.mul(0.5, tf.log(tf.mul(kPos, 2 * Math.PI)))));
+  return tf.where(isCount(k), tf.where(tf.equal(k, 0), tf.neg(rate), positive), tf.fill(k.shape, -Infinity));
+}
+
+/**
+ * log P(K = k) of Poisson(λ), k and λ of one shape: −λ at k = 0, else
+ * −stirlerr(k) − bd0(k, λ) − ½ log(2πk) (Loader 2000), accurate to float32
+ * rounding of the result for λ up to 1e7; −Infinity off the non-negative
+ * integers. Gradient in λ: k/λ − 1, exactly; none in k.
+ */
+export const poissonLogMass = tf.customGrad((...args) => {
+  const [k, rate, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const value = poissonLogMassValue(k, rate);
+  save([k, rate]);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [ks, r] = saved as [tf.Tensor, tf.Tensor];
+      const slope = tf.where(isCount(ks), tf.sub(tf.div(ks, r), 1), tf.zerosLike(r));
+      return [tf.zerosLike(ks), tf.mul(dy, slope)];
+    },
+  };
+}) as (k: tf.Tensor, rate: tf.Tensor) => tf.Tensor;
+
+/** {@link binomialLogMass} without its gradient: what the samplers evaluate. */
+export function binomialLogMassValue(k: tf.Tensor, n: tf.Tensor, logits: tf.Tensor): tf.Tensor {
+  const inSupport = tf.logicalAnd(isCount(k), tf.lessEqual(k, n));
+  const p = tf.sigmoid(logits);
+  const q = tf.sigmoid(tf.neg(logits));
+  const inner = tf.logicalAnd(tf.greater(k, 0), tf.less(k, n));
+  const ki = tf.where(inner, k, tf.onesLike(k));
+  const ni = tf.where(inner, n, tf.fill(n.shape, 2));
+  const rest = tf.sub(ni, ki);
+  const stirling = tf.sub(tf.sub(stirlingError(ni), stirlingError(ki)), stirlingError(rest));
+  const deviances = tf.add(deviance(ki, tf.mul(ni, p)), deviance(rest, tf.mul(ni, q)));
+  const logRoot = tf.mul(0.5, tf.sub(tf.log(ni), tf.log(tf.mul(tf.mul(ki, rest), 2 * Math.PI))));
+  const middle = tf.add(tf.sub(stirling, deviances), logRoot);
+  // n log q at k = 0 and n log p at k = n; +0 for a certain outcome, and when n = 0 (never 0 · ∞).
+  const noTrials = tf.equal(n, 0);
+  const atZero = tf.where(noTrials, tf.zerosLike(n), tf.sub(0, tf.mul(n, softplus(logits))));
+  const atN = tf.where(noTrials, tf.zerosLike(n), tf.sub(0, tf.mul(n, softplus(tf.neg(logits)))));
+  const ends = tf.where(tf.equal(k, 0), atZero, atN);
+  return tf.where(inSupport, tf.where(inner, middle, ends), tf.fill(k.shape, -Infinity));
+}
+
+/**
+ * log P(K = k) of Binomial(n, sigmoid(logits)), all three of one shape:
+ * n log q or n log p at the ends, else Loader's saddle-point form
+ * stirlerr(n) − stirlerr(k) − stirlerr(n − k) − bd0(k, np) − bd0(n − k, nq)
+ * + ½ log(n / (2π k (n − k))), accurate for n up to 1e7 where
+ * log C(n, k) alone would lose every digit; −Infinity outside {0, …, n}.
+ * Gradient in the logits: k − n p, exactly; none in k or n.
+ */
+export const binomialLogMass = tf.customGrad((...args) => {
+  const [k, n, logits, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const value = binomialLogMassValue(k, n, logits);
+  save([k, n, tf.sigmoid(logits), tf.logicalAnd(isCount(k), tf.lessEqual(k, n))]);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [ks, ns, ps, support] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const slope = tf.where(support, tf.sub(ks, tf.mul(ns, ps)), tf.zerosLike(ps));
+      return [tf.zerosLike(ks), tf.zerosLike(ns), sumToShape(tf.mul(dy, slope), logits.shape)];
+    },
+  };
+}) as (k: tf.Tensor, n: tf.Tensor, logits: tf.Tensor) => tf.Tensor;

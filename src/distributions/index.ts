@@ -22,6 +22,8 @@ export { MultivariateNormalTriL, type MultivariateNormalTriLParameters } from '.
 export { Normal, type NormalParameters } from './normal';
 export { OneHotCategorical } from './one-hot-categorical';
 export { Poisson, type PoissonParameters } from './poisson';
+export { RelaxedBernoulli, type RelaxedBernoulliParameters } from './relaxed-bernoulli';
+export { RelaxedOneHotCategorical, type RelaxedOneHotCategoricalParameters } from './relaxed-one-hot-categorical';
 export { StudentT, type StudentTParameters } from './student-t';
 export { Uniform, type UniformParameters } from './uniform';
 export { getValidateArgs, setValidateArgs } from './validation';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { conformanceChecks, type DistributionFamily } from 'latent/testing';
-import { Bernoulli, Beta, Binomial, Poisson, Categorical, Cauchy, ContinuousBernoulli, Dirichlet, Gamma, OneHotCategorical, StudentT, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
+import { Bernoulli, Beta, Binomial, Poisson, RelaxedBernoulli, RelaxedOneHotCategorical, Categorical, Cauchy, ContinuousBernoulli, Dirichlet, Gamma, OneHotCategorical, StudentT, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
 import { describeEachBackend } from '../helpers/backends';
 
 // Every built-in distribution runs the exported conformance kit, on every backend.
@@ -10,6 +10,20 @@ const vector = (n: number, min: number, max: number) => fc.array(real(min, max),
 const matrix = (rows: number, cols: number, min: number, max: number) => fc.array(vector(cols, min, max), { minLength: rows, maxLength: rows });
 
 const FAMILIES: DistributionFamily[] = [
+  {
+    name: 'RelaxedBernoulli',
+    // τ ≥ 1.2: a bounded density, which Simpson's rule integrates to 2e-3.
+    parameters: fc.record({ temperature: vector(2, 1.2, 3), logits: vector(2, -3, 3) }),
+    create: ({ temperature, logits }) => new RelaxedBernoulli({ temperature: temperature!, logits: logits! }),
+    normalisation: 'continuous',
+    integrationRange: () => [[0, 0], [1, 1]],
+  },
+  {
+    name: 'RelaxedOneHotCategorical',
+    parameters: fc.record({ temperature: vector(2, 0.3, 3), logits: matrix(2, 3, -3, 3) }),
+    create: ({ temperature, logits }) => new RelaxedOneHotCategorical({ temperature: temperature!, logits: logits! }),
+    normalisation: 'skip',
+  },
   {
     name: 'Poisson',
     parameters: fc.record({ rate: vector(2, 0.3, 40) }),

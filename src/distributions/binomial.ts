@@ -7,7 +7,7 @@ import { constraints } from './constraints';
 import { binomialDraws } from './count-draws';
 import { binomialLogMass } from './count-log-mass';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { latticeEntropy } from './lattice-entropy';
+import { latticeSum } from './lattice-sum';
 import { logitsOrProbs, type LogitsOrProbs } from './logits-or-probs';
 import { broadcastShapes, expandTo } from './shapes';
 
@@ -90,8 +90,8 @@ export class Binomial extends Distribution {
     return tf.tidy(() => {
       const n = expandTo(this.totalCount, this.batchShape);
       const l = expandTo(this.logits, this.batchShape);
-      const logMass = (k: tf.Tensor): tf.Tensor => binomialLogMass(k, tf.add(n, tf.zerosLike(k)), tf.add(l, tf.zerosLike(k)));
-      return latticeEntropy(logMass, this.mean(), this.stddev());
+      const logMass = (k: tf.Tensor): tf.Tensor => binomialLogMass(k, tf.broadcastTo(n, k.shape), tf.broadcastTo(l, k.shape));
+      return latticeSum(logMass, this.mean(), this.stddev(), (_k, logP) => tf.neg(logP));
     });
   }
 

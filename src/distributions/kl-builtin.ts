@@ -21,6 +21,21 @@ import { Beta } from './beta';
 import { Dirichlet } from './dirichlet';
 import { Gamma } from './gamma';
 import { klBetaBeta, klDirichletDirichlet, klGammaGamma } from './kl-gamma-family';
+import { Binomial } from './binomial';
+import { ContinuousBernoulli } from './continuous-bernoulli';
+import { Poisson } from './poisson';
+import {
+  klBernoulliPoisson,
+  klBinomialBinomial,
+  klInfinite,
+  klNormalLaplace,
+  klPoissonPoisson,
+  klToContinuousBernoulli,
+  klToExponential,
+  klToGamma,
+  klToNormal,
+  klUniformBeta,
+} from './kl-cross-family';
 import { klCauchyCauchy, klExponentialExponential, klHalfNormalHalfNormal, klLaplaceLaplace, klLogNormalLogNormal } from './kl-location-scale';
 
 function pair<P extends Distribution, Q extends Distribution>(p: DistributionClass<P>, q: DistributionClass<Q>, fn: KLFunction<P, Q>) {
@@ -52,4 +67,21 @@ export const BUILTIN_KL: ReadonlyArray<{ p: DistributionClass; q: DistributionCl
   pair(Beta, Beta, klBetaBeta),
   pair(Dirichlet, Dirichlet, klDirichletDirichlet),
   pair(OneHotCategorical, OneHotCategorical, (p: OneHotCategorical, q: OneHotCategorical) => klCategoricalCategorical(p.categorical, q.categorical)),
+  pair(Poisson, Poisson, klPoissonPoisson),
+  pair(Binomial, Binomial, klBinomialBinomial),
+  pair(Bernoulli, Poisson, klBernoulliPoisson),
+  pair(ContinuousBernoulli, ContinuousBernoulli, klToContinuousBernoulli),
+  // Across families, the pairs torch.distributions registers among latent's.
+  ...[Beta, ContinuousBernoulli, Exponential, Gamma, Laplace].map((P) => pair(P, Normal, klToNormal)),
+  ...[Beta, ContinuousBernoulli, Gamma, Uniform].map((P) => pair(P, Exponential, klToExponential)),
+  ...[Beta, Exponential, Uniform].map((P) => pair(P, Gamma, klToGamma)),
+  ...[Beta, Uniform].map((P) => pair(P, ContinuousBernoulli, klToContinuousBernoulli)),
+  pair(Uniform, Beta, klUniformBeta),
+  pair(Normal, Laplace, klNormalLaplace),
+  // Supports that do not nest: p has mass where q has none.
+  ...[Exponential, Gamma, Laplace, Normal].flatMap((P) => [Beta, ContinuousBernoulli].map((Q) => pair(P, Q, klInfinite))),
+  ...[Exponential, Gamma, Laplace].map((P) => pair(P, Uniform, klInfinite)),
+  ...[Laplace, Normal].flatMap((P) => [Exponential, Gamma].map((Q) => pair(P, Q, klInfinite))),
+  pair(Poisson, Bernoulli, klInfinite),
+  pair(Poisson, Binomial, klInfinite),
 ];

@@ -16,12 +16,15 @@ import { broadcastShapes, expandTo } from './shapes';
 export function klBernoulliBernoulli(p: Bernoulli, q: Bernoulli): tf.Tensor {
   return tf.tidy(() => {
     const shape = broadcastShapes('kl(Bernoulli ‖ Bernoulli)', p.batchShape, q.batchShape, 'batch shapes');
-    const lp = expandTo(p.logits, shape);
-    const lq = expandTo(q.logits, shape);
-    const ones = timesUnlessZero(tf.sigmoid(lp), tf.sub(softplus(tf.neg(lq)), softplus(tf.neg(lp))));
-    const zeros = timesUnlessZero(tf.sigmoid(tf.neg(lp)), tf.sub(softplus(lq), softplus(lp)));
-    return tf.add(ones, zeros);
+    return bernoulliKLFromLogits(expandTo(p.logits, shape), expandTo(q.logits, shape));
   });
+}
+
+/** {@link klBernoulliBernoulli} from logits of one shape (Binomial's KL is n times it). */
+export function bernoulliKLFromLogits(lp: tf.Tensor, lq: tf.Tensor): tf.Tensor {
+  const ones = timesUnlessZero(tf.sigmoid(lp), tf.sub(softplus(tf.neg(lq)), softplus(tf.neg(lp))));
+  const zeros = timesUnlessZero(tf.sigmoid(tf.neg(lp)), tf.sub(softplus(lq), softplus(lp)));
+  return tf.add(ones, zeros);
 }
 
 /**

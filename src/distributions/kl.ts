@@ -60,6 +60,17 @@ export function registerKL<P extends Distribution, Q extends Distribution>(
  * registered pair of classes. Shape: the broadcast of both batch shapes.
  * +Infinity where the support of p is not inside that of q.
  *
+ * Built in: every family with itself (Normal, Bernoulli, Binomial,
+ * Categorical, OneHotCategorical, Poisson, Uniform, Exponential, Laplace,
+ * LogNormal, HalfNormal, Cauchy, Gamma, Beta, Dirichlet, ContinuousBernoulli,
+ * the multivariate normals in any combination, Independent); and across
+ * families, torch.distributions' pairs — Beta, ContinuousBernoulli,
+ * Exponential, Gamma, Laplace or Uniform ‖ Normal; Beta, ContinuousBernoulli,
+ * Gamma or Uniform ‖ Exponential; Beta, Exponential or Uniform ‖ Gamma; Beta or
+ * Uniform ‖ ContinuousBernoulli; Uniform ‖ Beta; Normal ‖ Laplace, Uniform;
+ * Bernoulli ‖ Poisson — with +Infinity for the pairs whose supports do not
+ * nest (Normal ‖ Beta, Poisson ‖ Binomial, …).
+ *
  * @throws LatentError naming both classes when no pair is registered (use
  *   {@link klMonteCarlo} then).
  *

@@ -6,7 +6,7 @@ import { constraints } from './constraints';
 import { poissonDraws } from './count-draws';
 import { poissonLogMass } from './count-log-mass';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { latticeEntropy } from './lattice-entropy';
+import { latticeSum } from './lattice-sum';
 import { broadcastShapes, expandTo } from './shapes';
 import { checkParameters } from './validation';
 import { mleSample, sampleMean } from './mle-sample';
@@ -97,7 +97,7 @@ export class Poisson extends Distribution {
   override entropy(): tf.Tensor {
     return tf.tidy(() => {
       const rate = this.rate;
-      return latticeEntropy((k) => poissonLogMass(k, tf.add(rate, tf.zerosLike(k))), rate, tf.sqrt(rate));
+      return latticeSum((k) => poissonLogMass(k, tf.broadcastTo(rate, k.shape)), rate, tf.sqrt(rate), (_k, logP) => tf.neg(logP));
     });
   }
 

@@ -4,6 +4,8 @@ import { stopGradient } from '../math/stop-gradient';
 import { describeError, formatValue, NonFiniteError, ShapeError, ValidationError } from '../errors';
 import { cholesky } from '../math/cholesky';
 import { gather } from '../math/gather';
+import { log1p } from '../math/log1p';
+import { matrixDiag } from '../math/matrix-diag';
 import { matrixDiagPart } from '../math/matrix-diag-part';
 import { matrixTranspose } from '../math/matrix-transpose';
 import { sum } from '../math/sum';
@@ -270,6 +272,43 @@ export class MultivariateNormalTriL extends Distribution {
       return [tf.add(this.locAt(rest), shift), laa];
     });
     return this.derived('condition', loc, scaleTril);
+  }
+
+  /**
+   * The mutual information I(x_a; x_b) between two disjoint blocks of
+   * coordinates, in nats, shape `batchShape`: ½ log(det Σ_aa det Σ_bb / det Σ_{a∪b}).
+   * Computed without subtracting log-determinants: with the Cholesky factor
+   * [[L_aa, 0], [L_ba, L_bb]] of the covariance of (x_a, x_b), it is
+   * ½ log det(I + M Mᵀ) for M = L_bb⁻¹ L_ba, exactly 0 for independent
+   * blocks and relatively accurate for weak dependence (5e-7 nats at a
+   * correlation of 1e-3).
+   *
+   * @example
+   * ```ts
+   * const p = new MultivariateNormalTriL({ loc: [0, 0], scaleTril: [[1, 0], [0.8, 0.6]] }); // correlation 0.8
+   * p.mutualInformation([0], [1]).print(); // 0.5108 = −½ log(1 − 0.8²)
+   * ```
+   */
+  mutualInformation(a: readonly number[], b: readonly number[]): tf.Tensor {
+    const first = this.checkIndices('mutualInformation', a, false);
+    const second = this.checkIndices('mutualInformation', b, false);
+    if (second.some((i) => first.includes(i))) {
+      throw new ValidationError(`${this.name}.mutualInformation`, 'b', 'share no coordinate with a', undefined, `${formatValue(b)} and a = ${formatValue(a)}`);
+    }
+    return tf.tidy(() => {
+      const [m, k] = [first.length, second.length];
+      const scale = tril(this.scaleTril);
+      const rows = take(scale, [...first, ...second], scale.rank - 2);
+      const joint = cholesky(tf.matMul(rows, matrixTranspose(rows)));
+      const mixed = triangularSolve(this.block(joint, m, m, k, k), this.block(joint, m, 0, k, m)); // L_bb⁻¹ L_ba
+      // log det(I + S) = Σ log F_ii² for F = chol(I + S), with F_ii² − 1 = S_ii − Σ_{j<i} F_ij² taken
+      // from S itself, not from the rounded F_ii: log1p keeps information of 1e-7 and below.
+      const s = tf.matMul(mixed, matrixTranspose(mixed));
+      const factor = cholesky(tf.add(tf.eye(k), s));
+      const offDiagonal = tf.sub(factor, matrixDiag(matrixDiagPart(factor)));
+      const excess = tf.sub(matrixDiagPart(s), sum(tf.square(offDiagonal), -1));
+      return expandTo(tf.mul(0.5, sum(log1p(excess), -1)), this.batchShape);
+    });
   }
 
   /** loc at the given coordinates, shape `[...loc batch, indices.length]`. */

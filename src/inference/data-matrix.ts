@@ -19,11 +19,12 @@ export function toDataMatrix(where: string, X: TensorInput, { argument = 'X', mi
 }
 
 /** What every entry of a data matrix must be. */
-export type DataRule = 'finite' | 'binary';
+export type DataRule = 'finite' | 'binary' | 'unitInterval';
 
 const RULES: Record<DataRule, { rule: string; ok: (x: tf.Tensor) => tf.Tensor; okValue: (v: number) => boolean }> = {
   finite: { rule: 'be finite (no NaN or ±Infinity)', ok: (x) => tf.isFinite(x), okValue: Number.isFinite },
   binary: { rule: 'contain only 0 and 1', ok: (x) => tf.logicalOr(tf.equal(x, 0), tf.equal(x, 1)), okValue: (v) => v === 0 || v === 1 },
+  unitInterval: { rule: 'lie in [0, 1]', ok: (x) => tf.logicalAnd(tf.greaterEqual(x, 0), tf.lessEqual(x, 1)), okValue: (v) => v >= 0 && v <= 1 },
 };
 
 /**
@@ -32,6 +33,7 @@ const RULES: Record<DataRule, { rule: string; ok: (x: tf.Tensor) => tf.Tensor; o
  * backend), and the values only when the check fails.
  */
 export async function checkData(where: string, argument: string, x: tf.Tensor, rule: DataRule, ruleText = RULES[rule].rule): Promise<void> {
+  if (x.size === 0) return; // nothing to check (tf.all of nothing is not true on every backend)
   const flag = tf.tidy(() => tf.all(RULES[rule].ok(x)));
   const ok = (await flag.data())[0] === 1;
   flag.dispose();

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Bernoulli } from '../distributions/bernoulli';
+import { ContinuousBernoulli } from '../distributions/continuous-bernoulli';
 import type { Distribution } from '../distributions/distribution';
 import { Independent } from '../distributions/independent';
+import { kl as klDivergence } from '../distributions/kl';
 import { MultivariateNormalDiag } from '../distributions/multivariate-normal-diag';
 import { Normal } from '../distributions/normal';
 import { checkPositiveInteger, describeError, DisposedError, ShapeError, ValidationError } from '../errors';
@@ -20,18 +22,32 @@ import { SVI, type SVIFitOptions, type SVIFitResult, type SVIObjective } from '.
 import { yieldToEventLoop } from './yield-to-event-loop';
 
 /** The observation models of {@link VAE}. */
-export type VAELikelihood = 'bernoulli' | 'gaussian';
+export type VAELikelihood = 'bernoulli' | 'continuous-bernoulli' | 'gaussian';
+
+const LIKELIHOODS: readonly VAELikelihood[] = ['bernoulli', 'continuous-bernoulli', 'gaussian'];
 
 /** Options of {@link VAE}. */
 export interface VAEOptions {
   /** x `[B, D]` → `[B, 2·latentDim]`: the mean and the softplus-inverse scale of q(z | x). */
   encoder: Network;
-  /** z `[..., latentDim]` → `[..., D]` Bernoulli logits, or `[..., 2D]` Gaussian means and softplus-inverse scales. */
+  /** z `[..., latentDim]` → `[..., D]` (continuous) Bernoulli logits, or `[..., 2D]` Gaussian means and softplus-inverse scales. */
   decoder: Network;
   /** The dimension of z; the prior is N(0, I). */
   latentDim: number;
-  /** p(x | z) (default `'bernoulli'`, for binary data). */
+  /**
+   * p(x | z): `'bernoulli'` (default) for binary data, `'continuous-bernoulli'`
+   * for values in [0, 1] such as greyscale pixels (Loaiza-Ganem & Cunningham
+   * 2019: the Bernoulli "likelihood" used on such data is not normalised),
+   * `'gaussian'` for real values.
+   */
   likelihood?: VAELikelihood;
+  /**
+   * β of the β-VAE (Higgins et al. 2017): the ELBO's KL term is weighted by β
+   * (default 1, the ELBO). Above 1 it presses q(z | x) towards the prior —
+   * too far, and the posterior collapses (see {@link VAE.diagnostics}).
+   * Only with the `'elbo'` objective.
+   */
+  klWeight?: number;
   /** The bound trained on (default `'elbo'`; `{ iwae: k }` trains the IWAE bound). */
   objective?: SVIObjective;
   /** Default `'pathwise'`; `'dreg'` suits `{ iwae: k }`. */
@@ -55,6 +71,38 @@ export interface VAELogLikelihoodOptions {
   seed?: Seed;
   /** At most this many (draw, data point) pairs go through the decoder at once (default 16384): bounds memory. */
   chunkRows?: number;
+}
+
+/** Options of {@link VAE.diagnostics}. */
+export interface VAEDiagnosticsOptions {
+  /** Draws of z per data point for the Monte-Carlo terms (default 4). */
+  numSamples?: number;
+  /** Reproduces the estimates exactly; random when omitted. */
+  seed?: Seed;
+  /** A latent unit is active when Cov_x(E_q[z_u]) exceeds this (default 0.01, Burda et al. 2016). */
+  activityThreshold?: number;
+}
+
+/** What {@link VAE.diagnostics} reports, per data point and in nats. */
+export interface VAEDiagnostics {
+  /** E_x E_q(z|x)[log p(x | z)]: how well z reconstructs x (Monte Carlo). */
+  reconstruction: number;
+  /** E_x KL(q(z | x) ‖ p(z)), in closed form. */
+  kl: number;
+  /** reconstruction − kl: the ELBO. */
+  elbo: number;
+  /**
+   * The index-code mutual information I_q(x; z) under q(x, z) = q(z | x) on
+   * the empirical data: E[log q(z | x) − log q(z)] with q(z) the aggregate
+   * posterior (1/N) Σ_n q(z | x_n) (Monte Carlo; at most log N).
+   */
+  mutualInformation: number;
+  /** KL(q(z) ‖ p(z)) = kl − mutualInformation: how far the aggregate posterior is from the prior. */
+  marginalKL: number;
+  /** Cov_x(E_q[z_u]) for each latent unit u: how much its posterior mean moves with x. */
+  activity: number[];
+  /** The units whose activity exceeds the threshold; 0 when the posterior has collapsed onto the prior. */
+  activeUnits: number;
 }
 
 /** What {@link VAE.save} writes: the settings and every network's weights, as JSON. */
@@ -101,6 +149,8 @@ export class VAE {
   readonly latentDim: number;
   /** The observation model p(x | z). */
   readonly likelihood: VAELikelihood;
+  /** β, the weight of the KL term in the training objective. */
+  readonly klWeight: number;
   /** The SVI driver that trains the networks. */
   readonly svi: SVI;
   private readonly seeds: SeedStream;
@@ -120,11 +170,17 @@ export class VAE {
     }
     checkPositiveInteger(where, 'latentDim', options.latentDim);
     const likelihood = options.likelihood ?? 'bernoulli';
-    if (likelihood !== 'bernoulli' && likelihood !== 'gaussian') throw new ValidationError(where, 'likelihood', "be 'bernoulli' or 'gaussian'", likelihood);
+    if (!LIKELIHOODS.includes(likelihood)) throw new ValidationError(where, 'likelihood', `be one of ${LIKELIHOODS.map((l) => `'${l}'`).join(', ')}`, likelihood);
+    const klWeight = options.klWeight ?? 1;
+    if (typeof klWeight !== 'number' || !(klWeight > 0 && klWeight < Infinity)) throw new ValidationError(where, 'klWeight', 'be a positive finite number', klWeight);
+    if (klWeight !== 1 && options.objective !== undefined && options.objective !== 'elbo') {
+      throw new ValidationError(where, 'klWeight', "be 1 unless objective is 'elbo' (β weights the ELBO's KL term)", klWeight);
+    }
     this.encoder = options.encoder;
     this.decoder = options.decoder;
     this.latentDim = options.latentDim;
     this.likelihood = likelihood;
+    this.klWeight = klWeight;
     const seed = options.seed ?? randomSeed();
     seedToUint32(seed, where);
     const [sviSeed, ownSeed] = splitSeed(seed, 2) as [Seed, Seed];
@@ -134,7 +190,12 @@ export class VAE {
     try {
       this.svi = new SVI({
         guide: (batch) => this.posterior('VAE.fit', batch.data),
-        logJoint: (z, batch) => tf.add(this.prior.logProb(z), this.observation('VAE.fit', z).logProb(batch.data)),
+        // E_q[log p(x | z) / β + log p(z) − log q(z | x)] is the β-VAE objective divided by β: the same optimum;
+        // fit multiplies the losses back.
+        logJoint: (z, batch) => {
+          const logLikelihood = this.observation('VAE.fit', z).logProb(batch.data);
+          return tf.add(this.prior.logProb(z), klWeight === 1 ? logLikelihood : tf.div(logLikelihood, klWeight));
+        },
         variables: collectVariables(this.encoder, this.decoder),
         optimizer,
         latents: 'local',
@@ -157,7 +218,8 @@ export class VAE {
 
   /**
    * Trains on `data` `[N, D]` with {@link SVI} in shuffled minibatches; the
-   * losses are −bound per data point (nats), the epoch losses their means.
+   * losses are −bound per data point (nats; with a `klWeight` β, the
+   * negative β-weighted ELBO), the epoch losses their means.
    */
   async fit(data: TensorInput, options: VAEFitOptions = {}): Promise<SVIFitResult> {
     const where = 'VAE.fit';
@@ -167,15 +229,15 @@ export class VAE {
       const x = this.toData(where, data);
       try {
         await this.checkSupport(where, x);
-        const rows = x.shape[0] as number;
+        const perPoint = this.klWeight / (x.shape[0] as number);
         const { onStep, onEpoch } = options;
         const result = await this.svi.fitAs(where, x, {
           ...options,
-          batchSize: options.batchSize ?? Math.min(128, rows),
-          onStep: onStep && ((s) => onStep({ ...s, loss: s.loss / rows })),
-          onEpoch: onEpoch && ((e) => onEpoch({ ...e, loss: e.loss / rows })),
+          batchSize: options.batchSize ?? Math.min(128, x.shape[0] as number),
+          onStep: onStep && ((s) => onStep({ ...s, loss: s.loss * perPoint })),
+          onEpoch: onEpoch && ((e) => onEpoch({ ...e, loss: e.loss * perPoint })),
         });
-        return { ...result, losses: result.losses.map((loss) => loss / rows) };
+        return { ...result, losses: result.losses.map((loss) => loss * perPoint) };
       } finally {
         if (x !== data) x.dispose();
       }
@@ -197,9 +259,9 @@ export class VAE {
   }
 
   /**
-   * p(x | z) for z `[..., latentDim]`: Independent Bernoulli (logits) or
-   * Normal over the last axis, batchShape `[...]`. Its parameters belong to
-   * the caller (call it inside `tf.tidy`).
+   * p(x | z) for z `[..., latentDim]`: Independent Bernoulli,
+   * ContinuousBernoulli (logits) or Normal over the last axis, batchShape
+   * `[...]`. Its parameters belong to the caller (call it inside `tf.tidy`).
    */
   decode(z: tf.Tensor): Distribution {
     this.checkNotDisposed('VAE.decode');
@@ -295,6 +357,82 @@ export class VAE {
     }
   }
 
+  /**
+   * The signs of posterior collapse on a data set (Hoffman & Johnson's "ELBO
+   * surgery" and Burda et al.'s active units): the ELBO's reconstruction and
+   * KL terms, the KL split into the mutual information between x and z and
+   * the marginal KL(q(z) ‖ p(z)), and the activity of each latent unit. A
+   * collapsed VAE shows a KL, a mutual information and active units near 0.
+   * The mutual information compares every draw with all N posteriors: cost
+   * N² · numSamples · latentDim, in chunks (N in the thousands is fine).
+   *
+   * @example
+   * ```ts
+   * const d = await vae.diagnostics(test, { seed: 1 });
+   * console.log(d.elbo, d.kl, d.mutualInformation, d.activeUnits);
+   * ```
+   */
+  async diagnostics(data: TensorInput, options: VAEDiagnosticsOptions = {}): Promise<VAEDiagnostics> {
+    const where = 'VAE.diagnostics';
+    const numSamples = checkPositiveInteger(where, 'numSamples', options.numSamples ?? 4);
+    const threshold = options.activityThreshold ?? 0.01;
+    if (typeof threshold !== 'number' || !(threshold >= 0)) throw new ValidationError(where, 'activityThreshold', 'be a non-negative number', threshold);
+    const x = this.toData(where, data);
+    const held: tf.Tensor[] = [];
+    try {
+      await this.checkSupport(where, x);
+      const seeds = new SeedStream(options.seed ?? this.seeds.next(), where);
+      const n = x.shape[0] as number;
+      const { loc, scale } = tf.tidy(() => {
+        const q = this.posterior(where, x);
+        return { loc: q.loc, scale: q.scaleDiag };
+      });
+      held.push(loc, scale);
+      const posterior = new MultivariateNormalDiag({ loc, scaleDiag: scale }, { validateArgs: false });
+      const kl = tf.tidy(() => tf.mean(klDivergence(posterior, this.prior)));
+      const activity = tf.tidy(() => tf.moments(loc, 0).variance);
+      held.push(kl, activity);
+      // Per chunk of rows: Σ log p(x | z), Σ log q(z | x), Σ log q(z) over its draws.
+      const rows = Math.max(1, Math.floor(2 ** 22 / (numSamples * n * this.latentDim)));
+      const sums = [0, 0, 0];
+      for (let start = 0; start < n; start += rows) {
+        const size = Math.min(rows, n - start);
+        const seed = seeds.next();
+        const part = tf.tidy(() => {
+          const [locs, scales, xs] = [loc, scale, x].map((t) => tf.slice(t, [start, 0], [size, -1])) as [tf.Tensor, tf.Tensor, tf.Tensor];
+          const z = tf.add(locs, tf.mul(scales, randomNormal([numSamples, size, this.latentDim], { seed }))); // [S, r, L]
+          const logLikelihood = this.observation(where, z).logProb(xs); // [S, r]
+          // log q(z | x_m) for every m: [S, r, N]; its entries at m = the row's own point are log q(z | x).
+          const all = posterior.logProb(tf.expandDims(z, 2));
+          const own = new MultivariateNormalDiag({ loc: locs, scaleDiag: scales }, { validateArgs: false }).logProb(z);
+          const aggregate = tf.sub(logSumExp(all, -1), Math.log(n));
+          return tf.stack([tf.sum(logLikelihood), tf.sum(own), tf.sum(aggregate)]);
+        });
+        const values = await part.data();
+        part.dispose();
+        values.forEach((v, i) => (sums[i] = (sums[i] as number) + v));
+        await yieldToEventLoop();
+      }
+      const draws = n * numSamples;
+      const [reconstruction, logQ, logAggregate] = sums.map((v) => v / draws) as [number, number, number];
+      const klValue = (await kl.data())[0] as number;
+      const mutualInformation = logQ - logAggregate;
+      const unitActivity = Array.from(await activity.data());
+      return {
+        reconstruction,
+        kl: klValue,
+        elbo: reconstruction - klValue,
+        mutualInformation,
+        marginalKL: klValue - mutualInformation,
+        activity: unitActivity,
+        activeUnits: unitActivity.filter((a) => a > threshold).length,
+      };
+    } finally {
+      tf.dispose(held);
+      if (x !== data) x.dispose();
+    }
+  }
+
   /** The settings and weights as JSON-ready {@link SavedVAE} (the optimiser's state is not saved). */
   async save(): Promise<SavedVAE> {
     this.checkNotDisposed('VAE.save');
@@ -358,10 +496,15 @@ export class VAE {
     return toDataMatrix(where, x, { argument: 'x' });
   }
 
-  /** A Bernoulli likelihood gives −Infinity (and a non-finite loss) for anything but 0/1: say so up front. */
+  /** Outside the likelihood's support the loss is not finite: say so up front. */
   private async checkSupport(where: string, x: tf.Tensor): Promise<void> {
-    if (this.likelihood !== 'bernoulli') return;
-    await checkData(where, 'x', x, 'binary', "contain only 0 and 1 with likelihood 'bernoulli' (binarise it, e.g. tf.greater(x, 0.5), or use likelihood 'gaussian')");
+    if (this.likelihood === 'bernoulli') {
+      await checkData(where, 'x', x, 'binary', "contain only 0 and 1 with likelihood 'bernoulli' (binarise it, e.g. tf.greater(x, 0.5), or use likelihood 'continuous-bernoulli' for values in [0, 1])");
+    } else if (this.likelihood === 'continuous-bernoulli') {
+      await checkData(where, 'x', x, 'unitInterval', "lie in [0, 1] with likelihood 'continuous-bernoulli' (scale it, e.g. pixels / 255, or use likelihood 'gaussian')");
+    } else {
+      await checkData(where, 'x', x, 'finite');
+    }
   }
 
   /** q(z | x) from the encoder's output, inside the caller's tidy. */
@@ -378,6 +521,7 @@ export class VAE {
   private observation(where: string, z: tf.Tensor): Distribution {
     const out = this.decoder.apply(z);
     if (this.likelihood === 'bernoulli') return new Independent(new Bernoulli({ logits: out }, { validateArgs: false }), 1);
+    if (this.likelihood === 'continuous-bernoulli') return new Independent(new ContinuousBernoulli({ logits: out }, { validateArgs: false }), 1);
     const width = out.shape[out.rank - 1] as number;
     if (width % 2 !== 0) throw new ShapeError(where, `a Gaussian decoder must output [..., 2D] (means and scales), got a last axis of ${width}`);
     const [loc, raw] = tf.split(out, 2, -1) as [tf.Tensor, tf.Tensor];

@@ -190,7 +190,7 @@ describeEachBackend('engines: leaks, concurrency and bad input', (backend) => {
     for (const call of [() => vae.fit(grey, { epochs: 1 }), () => vae.logLikelihood(grey, { k: 4 })]) {
       const error = await expectThrowsWithoutLeak(call);
       expect(error.message).toMatch(
-        /^VAE\.(fit|logLikelihood): x must contain only 0 and 1 with likelihood 'bernoulli' \(binarise it, e\.g\. tf\.greater\(x, 0\.5\), or use likelihood 'gaussian'\) \(got 0\.8\d* at \[0,1\]\)$/,
+        /^VAE\.(fit|logLikelihood): x must contain only 0 and 1 with likelihood 'bernoulli' \(binarise it, e\.g\. tf\.greater\(x, 0\.5\), or use likelihood 'continuous-bernoulli' for values in \[0, 1\]\) \(got 0\.8\d* at \[0,1\]\)$/,
       );
     }
     let error = await expectThrowsWithoutLeak(() => vae.fit(binary, { epochs: 0 }));

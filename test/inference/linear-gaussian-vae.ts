@@ -8,7 +8,7 @@
  * log p(x) whatever the draws.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { network, VAE, type Network } from '../../src/index';
+import { network, VAE, type Network, type VAEOptions } from '../../src/index';
 import { exactLogEvidence, exactPosterior, type LinearGaussian } from '../estimators/linear-gaussian';
 
 const D = 3;
@@ -61,7 +61,10 @@ export interface LinearGaussianVAE {
  * The VAE of {@link linearGaussianModel} with a Gaussian likelihood. The encoder is the
  * exact posterior, its means shifted by `locShift` and its scales multiplied by `scaleFactor`.
  */
-export function linearGaussianVAE(x: number[][], { locShift = 0, scaleFactor = 1, seed = 1 } = {}): LinearGaussianVAE {
+export function linearGaussianVAE(
+  x: number[][],
+  { locShift = 0, scaleFactor = 1, seed = 1, ...options }: { locShift?: number; scaleFactor?: number; seed?: number } & Partial<VAEOptions> = {},
+): LinearGaussianVAE {
   const m = linearGaussianModel(x);
   const { cov } = exactPosterior({ ...m, x: [[0, 0, 0]] });
   const variance = [cov[0]![0]!, cov[1]![1]!];
@@ -90,13 +93,14 @@ export function linearGaussianVAE(x: number[][], { locShift = 0, scaleFactor = 1
     const out = tf.concat([mean, tf.tile(tf.reshape(rawX, [1, D]), [rows, 1])], 1);
     return tf.reshape(out, [...z.shape.slice(0, -1), 2 * D]);
   }, decoderVars);
-  const vae = new VAE({ encoder, decoder, latentDim: L, likelihood: 'gaussian', seed });
+  const vae = new VAE({ encoder, decoder, latentDim: L, likelihood: 'gaussian', seed, ...options });
   return {
     vae,
     logEvidence: exactLogEvidence(m),
     decoderRows,
     dispose: () => {
       vae.dispose();
+      options.optimizer?.dispose();
       tf.dispose([...encoderVars, ...decoderVars]);
     },
   };

@@ -247,7 +247,9 @@ describeEachBackend('VAE', (backend) => {
       expect(make({ encoder, decoder: (z: tf.Tensor) => z, latentDim: L })).toThrow(/^VAE: decoder must be a Network/);
       expect(make({ encoder, decoder, latentDim: 0 })).toThrow(new ValidationError('VAE', 'latentDim', 'be a positive integer', 0));
       expect(make({ encoder, decoder, latentDim: 1.5 })).toThrow('VAE: latentDim must be a positive integer (got 1.5)');
-      expect(make({ encoder, decoder, latentDim: L, likelihood: 'poisson' })).toThrow(`VAE: likelihood must be 'bernoulli' or 'gaussian' (got "poisson")`);
+      expect(make({ encoder, decoder, latentDim: L, likelihood: 'poisson' })).toThrow(`VAE: likelihood must be one of 'bernoulli', 'continuous-bernoulli', 'gaussian' (got "poisson")`);
+      expect(make({ encoder, decoder, latentDim: L, klWeight: 0 })).toThrow('VAE: klWeight must be a positive finite number (got 0)');
+      expect(make({ encoder, decoder, latentDim: L, klWeight: 2, objective: { iwae: 5 } })).toThrow("VAE: klWeight must be 1 unless objective is 'elbo'");
       expect(make({ encoder, decoder, latentDim: L, objective: { iwae: 0 } })).toThrow(/objective must be 'elbo' or \{ iwae: k \} with k a positive integer/);
       expect(make({ encoder, decoder, latentDim: L, objective: 'iwae' })).toThrow(/objective must be 'elbo' or \{ iwae: k \}/);
       expect(make({ encoder, decoder, latentDim: L, numSamples: 0 })).toThrow(/numSamples must be a positive integer \(got 0\)/);

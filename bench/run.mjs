@@ -4,6 +4,7 @@
  * script does it).
  */
 import { setBackend } from '../dist/index.js';
+import { families } from './families.mjs';
 import { gmm } from './gmm.mjs';
 import { gradientVariance } from './gradient-variance.mjs';
 import { iwaeCost } from './iwae-cost.mjs';
@@ -14,6 +15,7 @@ import { vae } from './vae.mjs';
 const WORKLOADS = {
   'log-density': logDensity,
   'log-prob': logProb,
+  families,
   'iwae-cost': iwaeCost,
   'gradient-variance': gradientVariance,
   gmm,

@@ -12,31 +12,19 @@
  * per-round ratios says how noisy the run was. latent trains on wasm (the
  * default Node backend); cpu gets one epoch at k = 1 for scale.
  */
-import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { MLP, setBackend, VAE } from '../dist/index.js';
-import { printRatios } from './harness.mjs';
+import { median, printRatios, PYTHON, pythonServer, torchAvailable } from './harness.mjs';
 
-const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_vae.py', import.meta.url));
 const DIGITS = fileURLToPath(new URL('../src/datasets/data/digits/digits.csv.gz', import.meta.url));
 const N_TRAIN = 1437;
 const ROUNDS = 5;
 const EPOCHS_PER_ROUND = 3;
 const TORCH = 'PyTorch 1.13 (1 thread)';
-
-function torchAvailable() {
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The training rows, binarised, as a flat Float32Array [N_TRAIN, 64]. */
 function trainingRows() {
@@ -48,21 +36,10 @@ function trainingRows() {
 
 /** A PyTorch child for one k: `epochs(n)` resolves to the n epoch times in ms. */
 function torchTrainer(k) {
-  const child = spawn(PYTHON, [TORCH_SCRIPT, DIGITS, String(k)], {
-    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const server = pythonServer(TORCH_SCRIPT, [DIGITS, String(k)]);
   return {
-    async epochs(n) {
-      child.stdin.write(`${n}\n`);
-      const { value, done } = await lines.next();
-      if (done) throw new Error(`${TORCH_SCRIPT} exited early`);
-      return JSON.parse(value).ms;
-    },
-    close() {
-      child.stdin.end();
-    },
+    epochs: async (n) => (await server.request(String(n))).ms,
+    close: () => server.close(),
   };
 }
 
@@ -87,11 +64,6 @@ function latentTrainer(x, k) {
       decoder.dispose();
     },
   };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export async function vae({ backends }) {

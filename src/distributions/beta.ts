@@ -72,13 +72,14 @@ export class Beta extends Distribution {
     return tf.tidy(() => {
       const x = this.checkValue(value, constraints.unitInterval);
       const shape = broadcastShapes(`${this.name}.logProb`, x.shape, this.batchShape);
-      const [xs, a, b] = [x, this.concentration1, this.concentration0].map((t) => expandTo(t, shape)) as [tf.Tensor, tf.Tensor, tf.Tensor];
-      const inside = tf.logicalAnd(tf.greaterEqual(xs, 0), tf.lessEqual(xs, 1));
-      const safe = tf.where(inside, xs, tf.fill(shape, 0.5));
+      // Parameter terms once per batch member; per value only the two logarithms.
+      const [a, b] = [this.concentration1, this.concentration0].map((t) => expandTo(t, this.batchShape)) as [tf.Tensor, tf.Tensor];
+      const inside = tf.logicalAnd(tf.greaterEqual(x, 0), tf.lessEqual(x, 1));
+      const safe = tf.where(inside, x, tf.fill(x.shape, 0.5));
       // (a − 1) log x with 0 · log 0 = 0 at the ends where a = 1 (or b = 1).
-      const term = (k: tf.Tensor, logX: tf.Tensor) => tf.where(tf.equal(k, 1), tf.zerosLike(k), tf.mul(tf.sub(k, 1), logX));
+      const term = (k: tf.Tensor, logX: tf.Tensor) => tf.where(tf.broadcastTo(tf.equal(k, 1), shape), tf.zeros(shape), tf.mul(tf.sub(k, 1), logX));
       const value_ = tf.sub(tf.add(term(a, tf.log(safe)), term(b, log1p(tf.neg(safe)))), lbeta(a, b));
-      return tf.where(inside, value_, tf.fill(shape, -Infinity));
+      return tf.where(tf.broadcastTo(inside, shape), value_, tf.fill(shape, -Infinity));
     });
   }
 

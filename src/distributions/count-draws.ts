@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { randomUniform } from '../random/sampling';
 import { splitSeed, type Seed } from '../random/seed';
 import { binomialLogMassValue, poissonLogMassValue } from './count-log-mass';
+import { inChunks } from './in-chunks';
 import { sizeOf } from './shapes';
 
 // Below a mean of 10 draws invert the cdf over 0 … 47 (P(K ≥ 48) < 1e-14 there). Above it
@@ -11,18 +12,6 @@ import { sizeOf } from './shapes';
 const INVERSION_BELOW = 10;
 const INVERSION_TERMS = 48;
 const ROUNDS = 18;
-// Every round (and every inversion level) is one slice of a tensor: a few dozen kernels per
-// call however many rounds, in chunks of at most this many elements to bound the memory.
-const CHUNK_ELEMENTS = 2 ** 19;
-
-/** `draw(m, seed)` for n draws, in chunks of draws of at most CHUNK_ELEMENTS · `perDraw` elements, concatenated. */
-function inChunks(n: number, perDraw: number, seed: Seed, draw: (m: number, seed: Seed) => tf.Tensor): tf.Tensor {
-  const size = Math.max(1, Math.floor(CHUNK_ELEMENTS / perDraw));
-  if (n <= size) return draw(n, seed);
-  const seeds = splitSeed(seed, Math.ceil(n / size));
-  return tf.concat(seeds.map((s, i) => tf.tidy(() => draw(Math.min(size, n - i * size), s))), 0);
-}
-
 /** Inversion: the number of j in 0 … 46 with F(j) < u · F(47), for F the cdf of `logMass` ([terms, ...shape]). */
 function invert(logMass: (k: tf.Tensor) => tf.Tensor, shape: number[], n: number, seed: Seed): tf.Tensor {
   const terms = tf.add(tf.reshape(tf.range(0, INVERSION_TERMS), [INVERSION_TERMS, ...shape.map(() => 1)]), tf.zeros([INVERSION_TERMS, ...shape]));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { elementwiseInChunks } from '../math/elementwise-in-chunks';
 import { stirlingCorrection } from '../math/lgamma';
 import { softplus } from '../math/log1p-exp';
 import { sumToShape } from '../math/sum-to-shape';
@@ -59,7 +60,7 @@ export function poissonLogMassValue(k: tf.Tensor, rate: tf.Tensor): tf.Tensor {
  */
 export const poissonLogMass = tf.customGrad((...args) => {
   const [k, rate, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  const value = poissonLogMassValue(k, rate);
+  const value = elementwiseInChunks(poissonLogMassValue, k, rate);
   save([k, rate]);
   return {
     value,
@@ -102,7 +103,7 @@ export function binomialLogMassValue(k: tf.Tensor, n: tf.Tensor, logits: tf.Tens
  */
 export const binomialLogMass = tf.customGrad((...args) => {
   const [k, n, logits, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  const value = binomialLogMassValue(k, n, logits);
+  const value = elementwiseInChunks(binomialLogMassValue, k, n, logits);
   save([k, n, tf.sigmoid(logits), tf.logicalAnd(isCount(k), tf.lessEqual(k, n))]);
   return {
     value,

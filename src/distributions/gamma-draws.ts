@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { gammaLogDensity, igammaGradA } from '../math/igamma';
 import { randomNormal, randomUniform } from '../random/sampling';
 import { splitSeed, type Seed } from '../random/seed';
-import { sumToShape } from './shapes';
+import { inChunks } from './in-chunks';
+import { sizeOf, sumToShape } from './shapes';
 
 // Marsaglia–Tsang accepts at least 95% of proposals for shapes ≥ 1: after 10 rounds a draw is
 // still pending with probability below 1e-13, and then takes the last proposal's value.
@@ -12,6 +13,10 @@ const TINY = 2 ** -126;
 
 /** Gamma(α, 1) draws of shape `[n, ...α.shape]`, without gradients (Marsaglia & Tsang 2000, boosted below 1). */
 function standardGammaDraws(alpha: tf.Tensor, n: number, seed: Seed): tf.Tensor {
+  return tf.tidy(() => inChunks(n, ROUNDS * sizeOf(alpha.shape), seed, (m, chunkSeed) => marsagliaTsang(alpha, m, chunkSeed)));
+}
+
+function marsagliaTsang(alpha: tf.Tensor, n: number, seed: Seed): tf.Tensor {
   return tf.tidy(() => {
     const [normalSeed, uniformSeed, boostSeed] = splitSeed(seed, 3) as [Seed, Seed, Seed];
     const shape = [n, ...alpha.shape];

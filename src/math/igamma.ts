@@ -3,9 +3,8 @@ import { ShapeError } from '../errors';
 import { canReadSync } from './can-read-sync';
 import { checkTensor } from './check-tensor';
 import { digamma } from './digamma';
-import { horner } from './horner';
 import { lgamma, stirlingCorrection } from './lgamma';
-import { log1p } from './log1p';
+import { logMinusLinear } from './log-minus-linear';
 import { sumToShape } from './sum-to-shape';
 
 // The series' terms fall below 1e-8 of the first after about 6√a + 20 of them (near x ≈ a);
@@ -23,23 +22,15 @@ function termCounts(a: tf.Tensor): [number, number] {
   return [series, Math.min(MAX_FRACTION_TERMS, series)];
 }
 
-// log1p(t) − t = −t²/2 + t³/3 − …, summed to t¹⁰ for |t| < 0.1 (where the difference cancels).
-const LOG1P_MINUS_T = [0, 0, -1 / 2, 1 / 3, -1 / 4, 1 / 5, -1 / 6, 1 / 7, -1 / 8, 1 / 9, -1 / 10];
-
-function log1pMinusT(t: tf.Tensor): tf.Tensor {
-  const small = tf.less(tf.abs(t), 0.1);
-  return tf.where(small, horner(t, LOG1P_MINUS_T), tf.sub(log1p(tf.where(small, tf.zerosLike(t), t)), t));
-}
-
 /**
  * log(x^a e^{−x} / Γ(a + 1)), without the cancellation of its three large
- * terms when a is large: a (log1p(t) − t) − ½ log 2πa − corr(a) with t = x/a − 1.
+ * terms when a is large: a (log u − (u − 1)) − ½ log 2πa − corr(a) with u = x/a.
  */
 function logPrefactor(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
   const large = tf.greaterEqual(a, 8);
   const aLarge = tf.where(large, a, tf.fill(a.shape, 8));
   const stirling = tf.sub(
-    tf.sub(tf.mul(aLarge, log1pMinusT(tf.sub(tf.div(x, aLarge), 1))), tf.mul(0.5, tf.log(tf.mul(aLarge, 2 * Math.PI)))),
+    tf.sub(tf.mul(aLarge, logMinusLinear(tf.div(x, aLarge))), tf.mul(0.5, tf.log(tf.mul(aLarge, 2 * Math.PI)))),
     stirlingCorrection(aLarge),
   );
   const direct = tf.sub(tf.sub(tf.mul(a, tf.log(x)), x), lgamma(tf.add(a, 1)));

@@ -7,7 +7,8 @@
  *     the concentration (implicit reparameterisation on both sides).
  * Alternating rounds (PyTorch's runs, then latent's); the ratio is the median
  * over rounds of the per-round ratios of median times. Goals: logProb within
- * 1.0x, sampling within 2x.
+ * 1.0x, sampling within 2x. `BENCH_CASES=<regex>` keeps the cases whose label
+ * matches (e.g. `BENCH_CASES=rsample npm run bench families`).
  */
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -106,8 +107,11 @@ export async function families() {
   ];
   console.log(`\nFamilies on wasm against PyTorch 1.13 (1 thread): median over ${ROUNDS} alternating rounds of the ratio of median times`);
   console.log(`  ${'case'.padEnd(38)} ${'latent / PyTorch'.padStart(16)}   latent ms   PyTorch ms   goal`);
+  const keep = new RegExp(process.env.BENCH_CASES ?? '');
   try {
     for (const c of cases) {
+      const label = `${c.family} ${c.op === 'logProb' ? 'logProb' : 'rsample + gradient'} n = ${c.n.toExponential(0)}`;
+      if (!keep.test(label)) continue;
       const latent = latentCase(c.family, c.op, c.n);
       const request = JSON.stringify({ family: c.family, op: c.op, n: c.n, runs: RUNS });
       try {
@@ -123,7 +127,6 @@ export async function families() {
           latentMs.push(l);
         }
         const ratio = median(ratios);
-        const label = `${c.family} ${c.op === 'logProb' ? 'logProb' : 'rsample + gradient'} n = ${c.n.toExponential(0)}`;
         const verdict = ratio <= c.goal ? 'met' : 'MISSED';
         console.log(`  ${label.padEnd(38)} ${`${ratio.toFixed(2)}x`.padStart(16)} ${median(latentMs).toFixed(1).padStart(11)} ${median(torchMs).toFixed(1).padStart(12)}   ≤ ${c.goal}x ${verdict}`);
       } finally {

@@ -78,9 +78,10 @@ export class ContinuousBernoulli extends Distribution {
     return tf.tidy(() => {
       const x = this.checkValue(value, constraints.unitInterval);
       const shape = broadcastShapes(`${this.name}.logProb`, x.shape, this.batchShape);
-      const eta = expandTo(this.logits, shape);
-      const inside = tf.sub(tf.add(this.logNormaliser(eta), tf.mul(x, eta)), softplus(eta));
-      return tf.where(tf.logicalAnd(tf.greaterEqual(x, 0), tf.lessEqual(x, 1)), inside, tf.fill(shape, -Infinity));
+      const eta = this.logits;
+      const constant = tf.sub(this.logNormaliser(eta), softplus(eta)); // once per batch member
+      const inside = tf.add(constant, tf.mul(x, eta));
+      return tf.where(tf.broadcastTo(tf.logicalAnd(tf.greaterEqual(x, 0), tf.lessEqual(x, 1)), shape), inside, tf.fill(shape, -Infinity));
     });
   }
 

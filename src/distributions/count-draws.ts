@@ -12,6 +12,7 @@ import { sizeOf } from './shapes';
 const INVERSION_BELOW = 10;
 const INVERSION_TERMS = 48;
 const ROUNDS = 18;
+
 /** Inversion: the number of j in 0 … 46 with F(j) < u · F(47), for F the cdf of `logMass` ([terms, ...shape]). */
 function invert(logMass: (k: tf.Tensor) => tf.Tensor, shape: number[], n: number, seed: Seed): tf.Tensor {
   const terms = tf.add(tf.reshape(tf.range(0, INVERSION_TERMS), [INVERSION_TERMS, ...shape.map(() => 1)]), tf.zeros([INVERSION_TERMS, ...shape]));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { elementwiseInChunks } from '../math/elementwise-in-chunks';
 import { gammaLogDensity, igammaGradA } from '../math/igamma';
 import { randomNormal, randomUniform } from '../random/sampling';
 import { splitSeed, type Seed } from '../random/seed';
@@ -60,7 +61,8 @@ export function standardGamma(alpha: tf.Tensor, n: number, seed: Seed): tf.Tenso
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sa, sz] = saved as [tf.Tensor, tf.Tensor];
         const full = tf.add(sa, tf.zeros(sz.shape));
-        const dzda = tf.neg(tf.div(igammaGradA(full, sz), tf.exp(gammaLogDensity(full, sz))));
+        // In chunks: the incomplete gamma's series and fraction hold hundreds of tensors of this size.
+        const dzda = elementwiseInChunks((a, z) => tf.neg(tf.div(igammaGradA(a, z), tf.exp(gammaLogDensity(a, z)))), full, sz);
         return sumToShape(tf.mul(dy, dzda), sa.shape);
       },
     };

@@ -9,7 +9,9 @@ import { Normal } from '../distributions/normal';
 import { checkPositiveInteger, describeError, DisposedError, ShapeError, ValidationError } from '../errors';
 import type { TensorInput } from '../math/to-tensor';
 import type { GradientEstimator } from '../estimators/surrogate-loss';
+import { sampleMean } from '../distributions/mle-sample';
 import { logSumExp } from '../math/log-sum-exp';
+import { sum } from '../math/sum';
 import { softplus } from '../math/log1p-exp';
 import { collectVariables, type Network } from '../nn/network';
 import { loadWeights, saveWeights, type SavedWeights } from '../nn/weights';
@@ -383,14 +385,15 @@ export class VAE {
       await this.checkSupport(where, x);
       const seeds = new SeedStream(options.seed ?? this.seeds.next(), where);
       const n = x.shape[0] as number;
+      if (n === 0) throw new ValidationError(where, 'x', 'have at least one row', undefined, 'none');
       const { loc, scale } = tf.tidy(() => {
         const q = this.posterior(where, x);
         return { loc: q.loc, scale: q.scaleDiag };
       });
       held.push(loc, scale);
       const posterior = new MultivariateNormalDiag({ loc, scaleDiag: scale }, { validateArgs: false });
-      const kl = tf.tidy(() => tf.mean(klDivergence(posterior, this.prior)));
-      const activity = tf.tidy(() => tf.moments(loc, 0).variance);
+      const kl = tf.tidy(() => sampleMean(klDivergence(posterior, this.prior)));
+      const activity = tf.tidy(() => sampleMean(tf.square(tf.sub(loc, sampleMean(loc)))));
       held.push(kl, activity);
       // Per chunk of rows: Σ log p(x | z), Σ log q(z | x), Σ log q(z) over its draws.
       const rows = Math.max(1, Math.floor(2 ** 22 / (numSamples * n * this.latentDim)));
@@ -402,11 +405,10 @@ export class VAE {
           const [locs, scales, xs] = [loc, scale, x].map((t) => tf.slice(t, [start, 0], [size, -1])) as [tf.Tensor, tf.Tensor, tf.Tensor];
           const z = tf.add(locs, tf.mul(scales, randomNormal([numSamples, size, this.latentDim], { seed }))); // [S, r, L]
           const logLikelihood = this.observation(where, z).logProb(xs); // [S, r]
-          // log q(z | x_m) for every m: [S, r, N]; its entries at m = the row's own point are log q(z | x).
-          const all = posterior.logProb(tf.expandDims(z, 2));
+          const all = posterior.logProb(tf.expandDims(z, 2)); // log q(z | x_m) for every m: [S, r, N]
           const own = new MultivariateNormalDiag({ loc: locs, scaleDiag: scales }, { validateArgs: false }).logProb(z);
           const aggregate = tf.sub(logSumExp(all, -1), Math.log(n));
-          return tf.stack([tf.sum(logLikelihood), tf.sum(own), tf.sum(aggregate)]);
+          return tf.stack([sum(logLikelihood), sum(own), sum(aggregate)]);
         });
         const values = await part.data();
         part.dispose();

@@ -12,4 +12,13 @@ export { GaussianMixture, type CovarianceType, type GaussianMixtureFitOptions, t
 export type { SavedFitTrace, SavedHeader } from './saved-model';
 export { SVI, type SVIBatch, type SVIData, type SVIFitOptions, type SVIFitResult, type SVIObjective, type SVIOptions, type SVIStep } from './svi';
 export { MeanFieldGuide, meanFieldGuide, type MeanFieldGuideOptions } from './mean-field-guide';
-export { VAE, type SavedVAE, type VAEFitOptions, type VAELikelihood, type VAELogLikelihoodOptions, type VAEOptions } from './vae';
+export {
+  VAE,
+  type SavedVAE,
+  type VAEDiagnostics,
+  type VAEDiagnosticsOptions,
+  type VAEFitOptions,
+  type VAELikelihood,
+  type VAELogLikelihoodOptions,
+  type VAEOptions,
+} from './vae';

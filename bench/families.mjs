@@ -29,7 +29,7 @@ import {
   StudentT,
   sum,
 } from '../dist/index.js';
-import { median, PYTHON, pythonServer, torchAvailable } from './harness.mjs';
+import { median, PYTHON, pythonServer, timesMs, torchAvailable } from './harness.mjs';
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_families.py', import.meta.url));
 const ROUNDS = 5;
@@ -51,16 +51,6 @@ const FAMILIES = {
   'Dirichlet K=10': () => new Dirichlet({ concentration: Array.from({ length: 10 }, (_, i) => 0.5 + i / 2) }),
 };
 
-async function timed(fn, runs) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  return times;
-}
-
 /** latent's runs of one case: logProb of n draws, or rsample of n with the gradient. */
 function latentCase(family, op, n) {
   if (op === 'logProb') {
@@ -68,7 +58,7 @@ function latentCase(family, op, n) {
     const x = d.sample(family.startsWith('Dirichlet') ? n / 10 : n, { seed: 1 });
     return {
       run: (runs) =>
-        timed(async () => {
+        timesMs(async () => {
           const total = tf.tidy(() => sum(d.logProb(x)));
           await total.data();
           total.dispose();
@@ -84,7 +74,7 @@ function latentCase(family, op, n) {
   const gradient = tf.grad((t) => tf.sum(make(t).rsample(n, { seed: 2 })));
   return {
     run: (runs) =>
-      timed(async () => {
+      timesMs(async () => {
         const g = gradient(a);
         await g.data();
         g.dispose();

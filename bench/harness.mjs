@@ -52,14 +52,18 @@ export function median(values) {
 /** Median wall time in ms of `runs` calls of `fn` (awaited), after `warmup` calls. */
 export async function medianMs(fn, { runs = 7, warmup = 2 } = {}) {
   for (let i = 0; i < warmup; i++) await fn();
+  return median(await timesMs(fn, runs));
+}
+
+/** The wall times in ms of `runs` calls of `fn` (awaited). */
+export async function timesMs(fn, runs) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     await fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return times;
 }
 
 /**

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { MLP, setBackend, VAE } from '../dist/index.js';
-import { median, printRatios, PYTHON, pythonServer, torchAvailable } from './harness.mjs';
+import { median, printRatios, PYTHON, pythonServer, timesMs, torchAvailable } from './harness.mjs';
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_vae.py', import.meta.url));
 const DIGITS = fileURLToPath(new URL('../src/datasets/data/digits/digits.csv.gz', import.meta.url));
@@ -49,15 +49,7 @@ function latentTrainer(x, k) {
   const decoder = new MLP({ sizes: [8, 256, 256, 64], seed: 2 });
   const vae = new VAE({ encoder, decoder, latentDim: 8, objective: k === 1 ? 'elbo' : { iwae: k }, seed: 3 });
   return {
-    async epochs(n) {
-      const times = [];
-      for (let i = 0; i < n; i++) {
-        const start = performance.now();
-        await vae.fit(x, { epochs: 1, batchSize: 128 });
-        times.push(performance.now() - start);
-      }
-      return times;
-    },
+    epochs: (n) => timesMs(() => vae.fit(x, { epochs: 1, batchSize: 128 }), n),
     close() {
       vae.dispose();
       encoder.dispose();

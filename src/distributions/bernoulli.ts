@@ -1,14 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../math/stop-gradient';
-import { log1p } from '../math/log1p';
 import { softplus } from '../math/log1p-exp';
-import { unaryCustomGradient } from '../math/custom-gradient';
-import { logWithExactZero } from '../math/log-zero';
+import { timesUnlessZero } from '../math/times-unless-zero';
 import { randomUniform } from '../random/sampling';
 import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { logitsOrProbs, type LogitsOrProbs } from './logits-or-probs';
+import type { LogitsOrProbs } from './logits-or-probs';
 import { broadcastShapes, sumToShape } from './shapes';
 import { mleSample, sampleMean } from './mle-sample';
 
@@ -37,12 +35,7 @@ export class Bernoulli extends Distribution {
   constructor(parameters: BernoulliParameters, options: DistributionOptions = {}) {
     super('Bernoulli', options);
     try {
-      if (logitsOrProbs('Bernoulli', parameters) === 'logits') {
-        this.logits = this.parameter('logits', parameters.logits as TensorInput, constraints.real);
-      } else {
-        const p = this.parameter('probs', parameters.probs as TensorInput, constraints.unitInterval);
-        this.logits = this.own(tf.tidy(() => probsToLogits(p)));
-      }
+      this.logits = this.binaryLogits(parameters);
       this.setShapes(this.logits.shape, []);
     } catch (e) {
       this.dispose(); // nobody can reach a half-built distribution: free what it made
@@ -115,31 +108,6 @@ export class Bernoulli extends Distribution {
   }
 }
 
-/**
- * log p − log(1 − p): ±Infinity at p = 1 and p = 0, exact near both ends.
- * Its gradient 1 / (p (1 − p)) is infinite at p = 0 and p = 1; there it is
- * taken as 0 (torch clamps p to [ε, 1 − ε], which does the same), so that
- * log P(X = 0) at p = 0 gets a 0 gradient rather than 0 · ∞ = NaN.
- */
-export const probsToLogits = unaryCustomGradient<[tf.Tensor]>((p, save) => {
-  save([p]);
-  return {
-    value: tf.sub(logWithExactZero(p), log1p(tf.neg(p))),
-    gradFunc: (dy, [probs]) => {
-      const interior = tf.logicalAnd(tf.greater(probs, 0), tf.less(probs, 1));
-      const safe = tf.where(interior, probs, tf.fill(probs.shape, 0.5));
-      return tf.where(interior, tf.div(dy, tf.mul(safe, tf.sub(1, safe))), tf.zerosLike(probs));
-    },
-  };
-});
-
-/**
- * w · v, but exactly 0 where w = 0 (also when v is infinite), with a finite
- * gradient there: v is replaced before the product, not after it.
- */
-function timesUnlessZero(w: tf.Tensor, v: tf.Tensor): tf.Tensor {
-  return tf.mul(w, tf.where(tf.greater(w, 0), v, tf.zerosLike(v)));
-}
 
 /**
  * log P(X = x) for logits and x, one op for the gradient tape: a VAE's

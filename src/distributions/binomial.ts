@@ -2,13 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ValidationError } from '../errors';
 import { stopGradient } from '../math/stop-gradient';
 import type { Seed } from '../random/seed';
-import { probsToLogits } from './bernoulli';
 import { constraints } from './constraints';
 import { binomialDraws } from './count-draws';
 import { binomialLogMass } from './count-log-mass';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { latticeSum } from './lattice-sum';
-import { logitsOrProbs, type LogitsOrProbs } from './logits-or-probs';
+import type { LogitsOrProbs } from './logits-or-probs';
 import { broadcastShapes, expandTo } from './shapes';
 
 /** Parameters of {@link Binomial}: the number of trials and exactly one of `logits` and `probs`. */
@@ -46,12 +45,7 @@ export class Binomial extends Distribution {
         throw new ValidationError(this.name, 'parameters', 'be an object { totalCount, logits } or { totalCount, probs }', parameters);
       }
       this.totalCount = this.parameter('totalCount', parameters.totalCount ?? 1, constraints.nonNegativeInteger);
-      if (logitsOrProbs(this.name, parameters) === 'logits') {
-        this.logits = this.parameter('logits', parameters.logits as TensorInput, constraints.real);
-      } else {
-        const p = this.parameter('probs', parameters.probs as TensorInput, constraints.unitInterval);
-        this.logits = this.own(tf.tidy(() => probsToLogits(p)));
-      }
+      this.logits = this.binaryLogits(parameters);
       this.setShapes(broadcastShapes(this.name, this.totalCount.shape, this.logits.shape, 'totalCount and logits shapes'), []);
     } catch (e) {
       this.dispose(); // nobody can reach a half-built distribution: free what it made

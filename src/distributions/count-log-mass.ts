@@ -104,12 +104,13 @@ export function binomialLogMassValue(k: tf.Tensor, n: tf.Tensor, logits: tf.Tens
 export const binomialLogMass = tf.customGrad((...args) => {
   const [k, n, logits, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   const value = elementwiseInChunks(binomialLogMassValue, k, n, logits);
-  save([k, n, tf.sigmoid(logits), tf.logicalAnd(isCount(k), tf.lessEqual(k, n))]);
+  save([k, n, logits]);
   return {
     value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [ks, ns, ps, support] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-      const slope = tf.where(support, tf.sub(ks, tf.mul(ns, ps)), tf.zerosLike(ps));
+      const [ks, ns, ls] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const support = tf.logicalAnd(isCount(ks), tf.lessEqual(ks, ns));
+      const slope = tf.where(support, tf.sub(ks, tf.mul(ns, tf.sigmoid(ls))), tf.zerosLike(ls));
       return [tf.zerosLike(ks), tf.zerosLike(ns), sumToShape(tf.mul(dy, slope), logits.shape)];
     },
   };

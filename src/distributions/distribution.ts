@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NotImplementedError, ShapeError, ValidationError } from '../errors';
 import { checkAllocation } from '../math/check-allocation';
+import { probsToLogits } from '../math/probs-to-logits';
 import { stopGradient } from '../math/stop-gradient';
 import { flattenNumbers, tensorOf, toTensor, type TensorInput } from '../math/to-tensor';
 import { randomSeed, type Seed } from '../random/seed';
 import type { Constraint } from './constraints';
 import { broadcastShapes, normalizeSampleShape, sizeOf } from './shapes';
+import { logitsOrProbs, type LogitsOrProbs } from './logits-or-probs';
 import { checkConstraint, getValidateArgs } from './validation';
 import { constraints } from './constraints';
 
@@ -205,6 +207,17 @@ export abstract class Distribution {
       this.dispose();
       throw e;
     }
+  }
+
+  /**
+   * The log-odds of a two-outcome family from exactly one of `logits` (real;
+   * ±Infinity allowed) and `probs` (in [0, 1]; converted, then owned), each
+   * checked like any parameter.
+   */
+  protected binaryLogits(parameters: LogitsOrProbs): tf.Tensor {
+    if (logitsOrProbs(this.name, parameters) === 'logits') return this.parameter('logits', parameters.logits as TensorInput, constraints.real);
+    const probs = this.parameter('probs', parameters.probs as TensorInput, constraints.unitInterval);
+    return this.own(tf.tidy(() => probsToLogits(probs)));
   }
 
   /** A float32 tensor of `value`; made (and owned) here unless it already is one. */

@@ -15,7 +15,7 @@ import { latticeSum } from './lattice-sum';
 import { Laplace } from './laplace';
 import type { Normal } from './normal';
 import type { Poisson } from './poisson';
-import { broadcastShapes, expandTo } from './shapes';
+import { expandTo, klBatchShape } from './shapes';
 import { Uniform } from './uniform';
 
 // KL(p ‖ q) = −H(p) − E_p[log q(X)] for p and q of different families, as torch.distributions
@@ -23,10 +23,6 @@ import { Uniform } from './uniform';
 
 const EULER_GAMMA = 0.5772156649015329;
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-
-function batchOf(p: Distribution, q: Distribution): number[] {
-  return broadcastShapes(`kl(${p.name} ‖ ${q.name})`, p.batchShape, q.batchShape, 'batch shapes');
-}
 
 /** x log x with 0 log 0 = 0. */
 function xLogX(x: tf.Tensor): tf.Tensor {
@@ -64,7 +60,7 @@ export function klToNormal(p: Distribution, q: Normal): tf.Tensor {
   return tf.tidy(() => {
     const quadratic = tf.div(tf.add(p.variance(), tf.square(tf.sub(p.mean(), q.loc))), tf.mul(2, tf.square(q.scale)));
     const crossEntropy = tf.add(tf.add(tf.log(q.scale), HALF_LOG_TWO_PI), quadratic);
-    return expandTo(tf.sub(crossEntropy, p.entropy()), batchOf(p, q));
+    return expandTo(tf.sub(crossEntropy, p.entropy()), klBatchShape(p, q));
   });
 }
 
@@ -72,7 +68,7 @@ export function klToNormal(p: Distribution, q: Normal): tf.Tensor {
 export function klToExponential(p: Distribution, q: Exponential): tf.Tensor {
   return tf.tidy(() => {
     const crossEntropy = tf.sub(tf.mul(q.rate, p.mean()), tf.log(q.rate));
-    return withInfinity(tf.sub(crossEntropy, p.entropy()), outside(p, 0, Infinity), batchOf(p, q));
+    return withInfinity(tf.sub(crossEntropy, p.entropy()), outside(p, 0, Infinity), klBatchShape(p, q));
   });
 }
 
@@ -81,7 +77,7 @@ export function klToGamma(p: Distribution, q: Gamma): tf.Tensor {
   return tf.tidy(() => {
     const [a, b] = [q.concentration, q.rate];
     const crossEntropy = tf.add(tf.sub(tf.sub(lgamma(a), tf.mul(a, tf.log(b))), tf.mul(tf.sub(a, 1), expectedLog(p))), tf.mul(b, p.mean()));
-    return withInfinity(tf.sub(crossEntropy, p.entropy()), outside(p, 0, Infinity), batchOf(p, q));
+    return withInfinity(tf.sub(crossEntropy, p.entropy()), outside(p, 0, Infinity), klBatchShape(p, q));
   });
 }
 
@@ -89,7 +85,7 @@ export function klToGamma(p: Distribution, q: Gamma): tf.Tensor {
 export function klToContinuousBernoulli(p: Distribution, q: ContinuousBernoulli): tf.Tensor {
   return tf.tidy(() => {
     const mean = tf.clipByValue(p.mean(), 0, 1); // a Uniform reaching outside [0, 1] gets +Infinity below
-    return withInfinity(tf.neg(tf.add(p.entropy(), q.logProb(mean))), outside(p, 0, 1), batchOf(p, q));
+    return withInfinity(tf.neg(tf.add(p.entropy(), q.logProb(mean))), outside(p, 0, 1), klBatchShape(p, q));
   });
 }
 
@@ -98,7 +94,7 @@ export function klUniformBeta(p: Uniform, q: Beta): tf.Tensor {
   return tf.tidy(() => {
     const [a, b] = [q.concentration1, q.concentration0];
     const crossEntropy = tf.sub(tf.sub(lbeta(a, b), tf.mul(tf.sub(a, 1), expectedLog(p))), tf.mul(tf.sub(b, 1), expectedLogOneMinus(p)));
-    return withInfinity(tf.sub(crossEntropy, p.entropy()), outside(p, 0, 1), batchOf(p, q));
+    return withInfinity(tf.sub(crossEntropy, p.entropy()), outside(p, 0, 1), klBatchShape(p, q));
   });
 }
 
@@ -112,26 +108,26 @@ export function klNormalLaplace(p: Normal, q: Laplace): tf.Tensor {
     const z = tf.div(delta, p.scale);
     const folded = tf.add(tf.mul(tf.mul(p.scale, Math.sqrt(2 / Math.PI)), tf.exp(tf.mul(-0.5, tf.square(z)))), tf.mul(delta, tf.erf(tf.div(z, Math.SQRT2))));
     const crossEntropy = tf.add(tf.log(tf.mul(2, q.scale)), tf.div(folded, q.scale));
-    return expandTo(tf.sub(crossEntropy, p.entropy()), batchOf(p, q));
+    return expandTo(tf.sub(crossEntropy, p.entropy()), klBatchShape(p, q));
   });
 }
 
 /** +Infinity: p puts mass where q has none (torch's pairs of unbounded into bounded supports). */
 export function klInfinite(p: Distribution, q: Distribution): tf.Tensor {
-  return tf.fill(batchOf(p, q), Infinity);
+  return tf.fill(klBatchShape(p, q), Infinity);
 }
 
 /** KL(Poisson(λp) ‖ Poisson(λq)) = λp log(λp/λq) − λp + λq. */
 export function klPoissonPoisson(p: Poisson, q: Poisson): tf.Tensor {
   return tf.tidy(() => {
     const [a, b] = [p.rate, q.rate];
-    return expandTo(tf.add(tf.sub(tf.mul(a, tf.sub(tf.log(a), tf.log(b))), a), b), batchOf(p, q));
+    return expandTo(tf.add(tf.sub(tf.mul(a, tf.sub(tf.log(a), tf.log(b))), a), b), klBatchShape(p, q));
   });
 }
 
 /** KL(Bernoulli(p) ‖ Poisson(λ)) = −H(p) + λ − p log λ (log 0! = log 1! = 0). */
 export function klBernoulliPoisson(p: Bernoulli, q: Poisson): tf.Tensor {
-  return tf.tidy(() => expandTo(tf.sub(tf.sub(q.rate, tf.mul(p.probs(), tf.log(q.rate))), p.entropy()), batchOf(p, q)));
+  return tf.tidy(() => expandTo(tf.sub(tf.sub(q.rate, tf.mul(p.probs(), tf.log(q.rate))), p.entropy()), klBatchShape(p, q)));
 }
 
 /**
@@ -140,7 +136,7 @@ export function klBernoulliPoisson(p: Bernoulli, q: Poisson): tf.Tensor {
  */
 export function klBinomialBinomial(p: Binomial, q: Binomial): tf.Tensor {
   return tf.tidy(() => {
-    const shape = batchOf(p, q);
+    const shape = klBatchShape(p, q);
     const [n, m] = [expandTo(p.totalCount, shape), expandTo(q.totalCount, shape)];
     const [lp, lq] = [expandTo(p.logits, shape), expandTo(q.logits, shape)];
     const [sp, sq] = [tf.sigmoid(lp), tf.sigmoid(tf.neg(lp))];

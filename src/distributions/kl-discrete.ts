@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors';
 import { softplus } from '../math/log1p-exp';
 import { sum } from '../math/sum';
+import { timesUnlessZero } from '../math/times-unless-zero';
 import type { Bernoulli } from './bernoulli';
 import type { Categorical } from './categorical';
 import { broadcastShapes, expandTo } from './shapes';
@@ -43,12 +44,4 @@ export function klCategoricalCategorical(p: Categorical, q: Categorical): tf.Ten
     const logQ = expandTo(q.logProbs(), shape);
     return sum(timesUnlessZero(tf.exp(logP), tf.sub(logP, logQ)), -1);
   });
-}
-
-/**
- * w · v, but exactly 0 where w = 0 (also when v is infinite or NaN), with a
- * finite gradient there: v is replaced before the product, not after it.
- */
-function timesUnlessZero(w: tf.Tensor, v: tf.Tensor): tf.Tensor {
-  return tf.mul(w, tf.where(tf.greater(w, 0), v, tf.zerosLike(v)));
 }

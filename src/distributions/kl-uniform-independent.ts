@@ -1,23 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors';
 import { sum } from '../math/sum';
-import type { Distribution } from './distribution';
 import type { Independent } from './independent';
 import { kl } from './kl';
 import type { Normal } from './normal';
-import { broadcastShapes, expandTo } from './shapes';
+import { expandTo, klBatchShape } from './shapes';
 import type { Uniform } from './uniform';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
-function batchOf(p: Distribution, q: Distribution): number[] {
-  return broadcastShapes(`kl(${p.name} ‖ ${q.name})`, p.batchShape, q.batchShape, 'batch shapes');
-}
-
 /** KL(U[lp, hp] ‖ U[lq, hq]) = log((hq − lq) / (hp − lp)) when [lp, hp] ⊆ [lq, hq], +Infinity otherwise. */
 export function klUniformUniform(p: Uniform, q: Uniform): tf.Tensor {
   return tf.tidy(() => {
-    const shape = batchOf(p, q);
+    const shape = klBatchShape(p, q);
     const [lp, hp, lq, hq] = [p.low, p.high, q.low, q.high].map((t) => expandTo(t, shape)) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const logRatio = tf.sub(tf.log(tf.sub(hq, lq)), tf.log(tf.sub(hp, lp)));
     const contained = tf.logicalAnd(tf.lessEqual(lq, lp), tf.lessEqual(hp, hq));
@@ -34,13 +29,13 @@ export function klUniformNormal(p: Uniform, q: Normal): tf.Tensor {
     const r = tf.div(tf.sub(p.high, p.low), q.scale);
     const d = tf.div(tf.sub(tf.mul(tf.add(p.low, p.high), 0.5), q.loc), q.scale);
     const quadratic = tf.mul(tf.add(tf.div(tf.square(r), 12), tf.square(d)), 0.5);
-    return expandTo(tf.add(tf.sub(quadratic, tf.log(r)), HALF_LOG_TWO_PI), batchOf(p, q));
+    return expandTo(tf.add(tf.sub(quadratic, tf.log(r)), HALF_LOG_TWO_PI), klBatchShape(p, q));
   });
 }
 
 /** KL(N ‖ U) = +Infinity: the normal's support (the real line) is not inside [low, high]. */
 export function klNormalUniform(p: Normal, q: Uniform): tf.Tensor {
-  return tf.fill(batchOf(p, q), Infinity);
+  return tf.fill(klBatchShape(p, q), Infinity);
 }
 
 /**

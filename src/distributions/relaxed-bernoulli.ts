@@ -4,10 +4,9 @@ import { softplus } from '../math/log1p-exp';
 import { stopGradient } from '../math/stop-gradient';
 import { randomUniform } from '../random/sampling';
 import type { Seed } from '../random/seed';
-import { probsToLogits } from './bernoulli';
 import { constraints } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
-import { logitsOrProbs, type LogitsOrProbs } from './logits-or-probs';
+import type { LogitsOrProbs } from './logits-or-probs';
 import { broadcastShapes } from './shapes';
 import { checkParameters } from './validation';
 
@@ -47,12 +46,7 @@ export class RelaxedBernoulli extends Distribution {
     try {
       const { temperature } = checkParameters(this.name, parameters, '{ temperature, logits } or { temperature, probs }');
       this.temperature = this.parameter('temperature', temperature, constraints.positive);
-      if (logitsOrProbs(this.name, parameters) === 'logits') {
-        this.logits = this.parameter('logits', parameters.logits as TensorInput, constraints.real);
-      } else {
-        const p = this.parameter('probs', parameters.probs as TensorInput, constraints.unitInterval);
-        this.logits = this.own(tf.tidy(() => probsToLogits(p)));
-      }
+      this.logits = this.binaryLogits(parameters);
       this.setShapes(broadcastShapes(this.name, this.temperature.shape, this.logits.shape, 'temperature and logits shapes'), []);
     } catch (e) {
       this.dispose(); // nobody can reach a half-built distribution: free what it made

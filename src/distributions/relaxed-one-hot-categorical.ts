@@ -51,7 +51,7 @@ export class RelaxedOneHotCategorical extends Distribution {
     try {
       const { temperature, logits, probs } = checkParameters(this.name, parameters, '{ temperature, logits } or { temperature, probs }');
       this.temperature = this.parameter('temperature', temperature, constraints.positive);
-      this.categorical = new Categorical((logits !== undefined ? { logits, probs } : { probs }) as LogitsOrProbs, options);
+      this.categorical = new Categorical({ logits, probs } as LogitsOrProbs, options); // an undefined entry counts as not given
       const batch = broadcastShapes(this.name, this.temperature.shape, this.categorical.batchShape, 'temperature and logits batch shapes');
       this.setShapes(batch, [this.categorical.numCategories]);
     } catch (e) {

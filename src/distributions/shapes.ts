@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors';
+import type { Distribution } from './distribution';
 
 /** Numpy/tfjs broadcasting of two shapes, or a ShapeError naming both. */
 export function broadcastShapes(where: string, a: readonly number[], b: readonly number[], what = 'shapes'): number[] {
@@ -14,6 +15,11 @@ export function broadcastShapes(where: string, a: readonly number[], b: readonly
     out.push(da === 1 ? db : da);
   }
   return out;
+}
+
+/** The batch shape of KL(p ‖ q): both batch shapes broadcast, or a ShapeError naming the pair. */
+export function klBatchShape(p: Distribution, q: Distribution): number[] {
+  return broadcastShapes(`kl(${p.name} ‖ ${q.name})`, p.batchShape, q.batchShape, 'batch shapes');
 }
 
 /** The number of elements of a shape. */

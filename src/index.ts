@@ -9,6 +9,7 @@
 import './register-gradients';
 
 export * from './backend/index';
+export * from './bijectors/index';
 export * from './distributions/index';
 export * from './estimators/index';
 export * from './inference/index';

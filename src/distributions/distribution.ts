@@ -29,6 +29,14 @@ export interface SampleOptions {
   seed?: Seed;
 }
 
+/** Draws and their log-density, from {@link Distribution.sampleAndLogProb}. */
+export type SampleAndLogProb = {
+  /** `sampleShape ++ batchShape ++ eventShape`. */
+  sample: tf.Tensor;
+  /** `sampleShape ++ batchShape`. */
+  logProb: tf.Tensor;
+};
+
 /**
  * The base of every distribution.
  *
@@ -141,6 +149,20 @@ export abstract class Distribution {
     return tf.tidy(() =>
       tf.reshape(this.sampleN(sizeOf(shape), options.seed ?? randomSeed()), [...shape, ...this.batchShape, ...this.eventShape]),
     );
+  }
+
+  /**
+   * Draws (reparameterised where {@link hasRsample}) with their log-density,
+   * as `rsample` (or `sample`) followed by `logProb`. A distribution that
+   * gets both more cheaply from one computation overrides it — a flow's
+   * forward pass gives log q of its own draws without an inverse — and the
+   * ELBO and IWAE estimators use it for pathwise gradients.
+   */
+  sampleAndLogProb(sampleShape: number | readonly number[] = [], options: SampleOptions = {}): SampleAndLogProb {
+    return tf.tidy(() => {
+      const sample = this.hasRsample ? this.rsample(sampleShape, options) : this.sample(sampleShape, options);
+      return { sample, logProb: this.logProb(sample) };
+    });
   }
 
   /** Density (or mass): `exp(logProb(value))`. */

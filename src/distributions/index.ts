@@ -5,7 +5,7 @@ export { Categorical, type CategoricalParameters } from './categorical';
 export { Cauchy, type CauchyParameters } from './cauchy';
 export { constraints, type Constraint } from './constraints';
 export { ContinuousBernoulli, type ContinuousBernoulliParameters } from './continuous-bernoulli';
-export { Distribution, type DistributionOptions, type SampleOptions, type TensorInput } from './distribution';
+export { Distribution, type DistributionOptions, type SampleAndLogProb, type SampleOptions, type TensorInput } from './distribution';
 export { Dirichlet, type DirichletParameters } from './dirichlet';
 export { Exponential, type ExponentialParameters } from './exponential';
 export { Gamma, type GammaParameters } from './gamma';

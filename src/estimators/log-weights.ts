@@ -25,8 +25,14 @@ export function logImportanceWeights(
   numSamples: number,
   options: LogWeightsOptions,
 ): { z: tf.Tensor; logWeights: tf.Tensor } {
-  const z = options.reparameterized ? q.rsample(numSamples, { seed: options.seed }) : q.sample(numSamples, { seed: options.seed });
-  const logQ = (options.detachQ ? q.detach() : q).logProb(z);
+  let z: tf.Tensor;
+  let logQ: tf.Tensor;
+  if (options.reparameterized && !options.detachQ) {
+    ({ sample: z, logProb: logQ } = q.sampleAndLogProb(numSamples, { seed: options.seed }));
+  } else {
+    z = options.reparameterized ? q.rsample(numSamples, { seed: options.seed }) : q.sample(numSamples, { seed: options.seed });
+    logQ = (options.detachQ ? q.detach() : q).logProb(z);
+  }
   const logP = logJoint(z);
   const want = [numSamples, ...q.batchShape];
   if (logP.rank !== want.length || logP.shape.some((d, i) => d !== want[i])) {

@@ -10,6 +10,7 @@ export { BernoulliMixture, type BernoulliMixtureFitOptions, type BernoulliMixtur
 export { ProbabilisticPCA, type ProbabilisticPCAOptions, type SavedProbabilisticPCA } from './probabilistic-pca';
 export { GaussianMixture, type CovarianceType, type GaussianMixtureFitOptions, type GaussianMixtureInit, type GaussianMixtureOptions, type GaussianMixtureSample, type SavedGaussianMixture } from './gaussian-mixture';
 export type { SavedFitTrace, SavedHeader } from './saved-model';
+export type { TrainingData, TrainingOptions, TrainingResult, TrainingStep } from './training-loop';
 export { SVI, type SVIBatch, type SVIData, type SVIFitOptions, type SVIFitResult, type SVIObjective, type SVIOptions, type SVIStep } from './svi';
 export { MeanFieldGuide, meanFieldGuide, type MeanFieldGuideOptions } from './mean-field-guide';
 export {

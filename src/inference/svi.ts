@@ -1,14 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Distribution } from '../distributions/distribution';
-import { checkPositiveInteger, DisposedError, LatentError, NonFiniteError, ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, DisposedError, ShapeError, ValidationError } from '../errors';
 import { elboLoss } from '../estimators/elbo-loss';
 import { iwaeLoss } from '../estimators/iwae-loss';
 import type { GradientEstimator } from '../estimators/surrogate-loss';
-import { permutation } from '../random/permutation';
 import { randomSeed, SeedStream, seedToUint32, type Seed } from '../random/seed';
 import { runExclusively } from './run-exclusively';
-import { toTensor } from '../math/to-tensor';
-import { yieldToEventLoop } from './yield-to-event-loop';
+import { optimizerStep, trainingLoop, type Trainable, type TrainingData, type TrainingOptions, type TrainingResult, type TrainingStep } from './training-loop';
 
 /** What {@link SVI} hands the guide and the model for one minibatch. */
 export interface SVIBatch {
@@ -57,49 +55,16 @@ export interface SVIOptions {
 }
 
 /** What {@link SVI.fit}'s `onStep` receives. */
-export interface SVIStep {
-  /** Steps taken by this SVI so far, this one included. */
-  step: number;
-  /** The epoch (from 1) this step belongs to. */
-  epoch: number;
-  /** The loss of this step: −(the bound's estimate over the whole data set). */
-  loss: number;
-}
+export type SVIStep = TrainingStep;
 
-/** Options of {@link SVI.fit}; at least one of `steps` and `epochs` (default `epochs: 1`). */
-export interface SVIFitOptions {
-  /** Stop after this many steps. */
-  steps?: number;
-  /** Stop after this many passes over the data. An iterable is iterated anew each epoch. */
-  epochs?: number;
-  /** Rows per step when the data is a tensor (default 32, at most the data set). */
-  batchSize?: number;
-  /** Visit a tensor's rows in a new seeded random order each epoch (default true). */
-  shuffle?: boolean;
-  /** Called after every step; may be async. */
-  onStep?: (step: SVIStep) => void | Promise<void>;
-  /** Called after every epoch with its mean loss; may be async. */
-  onEpoch?: (epoch: { epoch: number; loss: number }) => void | Promise<void>;
-  /** Stops the fit before the next step (checked before the first and after each `onStep`/`onEpoch`); the promise rejects with the signal's reason. */
-  signal?: AbortSignal;
-}
+/** Options of {@link SVI.fit}: those of every gradient-based fit (default `batchSize` 32). */
+export type SVIFitOptions = TrainingOptions;
 
 /** What {@link SVI.fit} returns. */
-export interface SVIFitResult {
-  /** The loss of every step of this fit. */
-  losses: number[];
-  /** Steps taken by this fit. */
-  steps: number;
-  /** Epochs begun by this fit. */
-  epochs: number;
-}
+export type SVIFitResult = TrainingResult;
 
-/**
- * What {@link SVI.fit} trains on: a tensor `[N, ...]` or a rectangular nested
- * array of numbers, cut into batches; or batches from an iterable or async
- * iterable of tensors.
- */
-export type SVIData = tf.Tensor | number[] | number[][] | number[][][] | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>;
+/** What {@link SVI.fit} trains on (see {@link TrainingData}). */
+export type SVIData = TrainingData;
 
 /**
  * Stochastic variational inference in the spirit of NumPyro's `SVI`: each
@@ -243,60 +208,15 @@ export class SVI {
    */
   async fitAs(where: string, data: SVIData, options: SVIFitOptions = {}): Promise<SVIFitResult> {
     this.checkNotDisposed(where);
-    if (options === null || typeof options !== 'object') throw new ValidationError(where, 'options', 'be an object', options);
-    return runExclusively(where, this, () => this.run(where, data, options));
-  }
-
-  private async run(where: string, source: SVIData, options: SVIFitOptions): Promise<SVIFitResult> {
-    // A nested array of numbers is data, not an iterable of batches: one tensor, freed after the fit.
-    const numbers = Array.isArray(source) && source.length > 0 && !(source[0] instanceof tf.Tensor);
-    const data = numbers ? toTensor(where, 'data', source) : (source as Exclude<SVIData, number[] | number[][] | number[][][]>);
-    try {
-      return await this.runOn(where, data, options);
-    } finally {
-      if (numbers) (data as tf.Tensor).dispose();
-    }
-  }
-
-  private async runOn(where: string, data: tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>, options: SVIFitOptions): Promise<SVIFitResult> {
-    const { onStep, onEpoch, signal, shuffle = true } = options;
-    const maxSteps = options.steps ?? Infinity;
-    const maxEpochs = options.epochs ?? (options.steps === undefined ? 1 : Infinity);
-    if (options.steps !== undefined) checkPositiveInteger(where, 'steps', options.steps);
-    if (options.epochs !== undefined) checkPositiveInteger(where, 'epochs', options.epochs);
-    const batches = batchSource(where, data, options.batchSize, this.datasetSize);
-    const datasetRows = data instanceof tf.Tensor ? data.shape[0] : undefined;
-    signal?.throwIfAborted();
-    const losses: number[] = [];
-    let epochs = 0;
-    while (epochs < maxEpochs && losses.length < maxSteps) {
-      epochs++;
-      this.epochs++;
-      const epochSeed = new SeedStream(this.seed, `SVI.epoch.${this.epochs}`).next();
-      let epochLoss = 0;
-      let epochSteps = 0;
-      for await (const batch of batches(epochSeed, shuffle)) {
-        try {
-          signal?.throwIfAborted();
-          const loss = await this.takeStep(this.batchOf(where, batch.data, batch.indices, datasetRows));
-          losses.push(loss);
-          epochLoss += loss;
-          epochSteps++;
-        } finally {
-          batch.release();
-        }
-        await onStep?.({ step: this.steps, epoch: epochs, loss: losses[losses.length - 1] as number });
-        signal?.throwIfAborted();
-        if (losses.length >= maxSteps) break;
-        await yieldToEventLoop();
-      }
-      if (epochSteps === 0) {
-        throw new ValidationError(where, 'data', `yield at least one batch per epoch (epoch ${epochs} had none; a generator can be iterated only once — for more than one epoch pass an object whose [Symbol.asyncIterator]() starts a new pass)`);
-      }
-      await onEpoch?.({ epoch: epochs, loss: epochLoss / epochSteps });
-      signal?.throwIfAborted();
-    }
-    return { losses, steps: losses.length, epochs };
+    const model: Trainable = {
+      name: 'SVI',
+      seed: this.seed,
+      datasetSize: this.datasetSize,
+      beginEpoch: () => ++this.epochs,
+      step: (batch, datasetRows) => this.takeStep(this.batchOf(where, batch.data, batch.indices, datasetRows)),
+      stepCount: () => this.steps,
+    };
+    return runExclusively(where, this, () => trainingLoop(where, data, options, model, 32));
   }
 
   /** Frees the optimiser's state when SVI created the optimiser (the variables belong to the caller); the SVI then refuses use. */
@@ -351,45 +271,10 @@ export class SVI {
   private async takeStep(batch: SVIBatch): Promise<number> {
     const step = this.steps + 1;
     const seed = this.drawSeeds.next();
-    let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
-    try {
-      result = tf.variableGrads(() => this.lossOf(batch, seed), [...this.variables]);
-    } catch (e) {
-      disposeAbandonedTape();
-      throw e;
-    }
-    const { value, grads } = result;
-    try {
-      const names = Object.keys(grads);
-      const check = tf.tidy(() => tf.stack([value, ...names.map((name) => tf.sum(grads[name] as tf.Tensor))]));
-      const values = await check.data();
-      check.dispose();
-      const loss = values[0] as number;
-      if (!Number.isFinite(loss)) throw new NonFiniteError('SVI', `the loss is ${loss} at step ${step}; the variables keep their values from step ${step - 1}`);
-      const bad = names.findIndex((_, i) => !Number.isFinite(values[i + 1] as number));
-      if (bad >= 0) {
-        throw new NonFiniteError('SVI', `the gradient of variable '${names[bad]}' is not finite at step ${step}; the variables keep their values from step ${step - 1}`);
-      }
-      this.optimizer.applyGradients(grads);
-      this.steps = step;
-      return loss;
-    } finally {
-      value.dispose();
-      tf.dispose(Object.values(grads));
-    }
+    const loss = await optimizerStep('SVI', step, this.variables, this.optimizer, () => this.lossOf(batch, seed));
+    this.steps = step;
+    return loss;
   }
-}
-
-/**
- * When the function given to tf.variableGrads throws, tfjs leaves the tensors
- * its tape saved for the backward pass alive (it frees them only after a
- * backward pass): free them, as tfjs itself does after a successful one.
- */
-function disposeAbandonedTape(): void {
-  const state = (tf.engine() as unknown as { state: { gradientDepth: number; activeTape: Array<{ saved?: tf.Tensor[] }> | null } }).state;
-  if (state.gradientDepth !== 0 || state.activeTape === null) return;
-  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
-  state.activeTape = null;
 }
 
 const GRADIENTS: readonly GradientEstimator[] = ['pathwise', 'score', 'stl', 'dreg'];
@@ -404,49 +289,4 @@ function objectiveK(objective: SVIObjective): number {
 
 function describeShape(t: unknown): string {
   return t instanceof tf.Tensor ? `shape [${t.shape.join(',')}]` : String(t);
-}
-
-interface SourceBatch {
-  data: tf.Tensor;
-  indices: tf.Tensor1D | null;
-  release(): void;
-}
-
-/** A function giving each epoch's batches (seeded order for a tensor). */
-function batchSource(
-  where: string,
-  data: tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>,
-  batchSize: number | undefined,
-  datasetSize: number | undefined,
-): (epochSeed: Seed, shuffle: boolean) => AsyncIterable<SourceBatch> {
-  if (data instanceof tf.Tensor) {
-    if (data.rank < 1 || data.shape[0] === 0) throw new ValidationError(where, 'data', 'have at least one row', data);
-    const rows = data.shape[0] as number;
-    if (datasetSize !== undefined && datasetSize !== rows) {
-      throw new ShapeError(where, `data has ${rows} rows but SVI was built with datasetSize ${datasetSize}`);
-    }
-    const size = batchSize ?? Math.min(32, rows);
-    checkPositiveInteger(where, 'batchSize', size);
-    return async function* (epochSeed, shuffle) {
-      const order = shuffle ? permutation(rows, epochSeed) : Int32Array.from({ length: rows }, (_, i) => i);
-      for (let start = 0; start < rows; start += size) {
-        const indices = tf.tensor1d(order.subarray(start, Math.min(rows, start + size)), 'int32');
-        const batch = tf.gather(data, indices);
-        yield { data: batch, indices, release: () => tf.dispose([batch, indices]) };
-      }
-    };
-  }
-  const iterable = data as Partial<Iterable<tf.Tensor> & AsyncIterable<tf.Tensor>>;
-  if (typeof iterable?.[Symbol.asyncIterator] !== 'function' && typeof iterable?.[Symbol.iterator] !== 'function') {
-    throw new ValidationError(where, 'data', 'be a tf.Tensor, a rectangular nested array of numbers, or an iterable or async iterable of batch tensors', data);
-  }
-  if (batchSize !== undefined) throw new ValidationError(where, 'batchSize', 'be omitted when data is an iterable (it yields its own batches)', batchSize);
-  // An array's tensors stay the caller's (it is iterated again each epoch); what an iterator yields is SVI's to free.
-  const owned = !Array.isArray(data);
-  return async function* () {
-    for await (const batch of data as AsyncIterable<tf.Tensor>) {
-      if (!(batch instanceof tf.Tensor)) throw new LatentError(`${where}: the data iterable yielded ${describeShape(batch)}, not a tf.Tensor`);
-      yield { data: batch, indices: null, release: () => (owned ? batch.dispose() : undefined) };
-    }
-  };
 }

@@ -16,6 +16,11 @@ export interface DenseOptions {
   activation?: Activation;
   /** Reproduces the Glorot-uniform initial kernel exactly; random when omitted. The bias starts at 0. */
   seed?: Seed;
+  /**
+   * 0/1 entries `[inputSize, outputSize]`: the layer uses W ⊙ mask, so a 0
+   * cuts the connection from that input to that output (MADE's masks). Copied.
+   */
+  mask?: readonly (readonly number[])[];
 }
 
 type DenseOp = (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
@@ -75,6 +80,8 @@ export class Dense implements Network {
   readonly kernel: tf.Variable;
   /** b, [outputSize]. */
   readonly bias: tf.Variable;
+  /** The connection mask, when the layer has one (a constant, not trained). */
+  readonly mask: tf.Tensor2D | null;
 
   constructor(options: DenseOptions) {
     this.inputSize = checkPositiveInteger('Dense', 'inputSize', options?.inputSize);
@@ -82,6 +89,7 @@ export class Dense implements Network {
     this.activation = checkActivation('Dense', 'activation', options.activation ?? 'linear');
     if (options.seed !== undefined) seedToUint32(options.seed, 'Dense');
     const [kernelSeed] = splitSeed(options.seed ?? randomSeed(), 1) as [Seed];
+    this.mask = options.mask === undefined ? null : checkMask(options.mask, this.inputSize, this.outputSize);
     // Inside tidy: the initial values are freed, the variables (never tidied) stay.
     this.kernel = tf.tidy(() => tf.variable(glorotUniform(this.inputSize, this.outputSize, { seed: kernelSeed })));
     this.bias = tf.tidy(() => tf.variable(tf.zeros([this.outputSize])));
@@ -99,7 +107,8 @@ export class Dense implements Network {
     return tf.tidy(() => {
       const rows = x.size / this.inputSize;
       const flat = (x.rank === 2 ? x : tf.reshape(x, [rows, this.inputSize])) as tf.Tensor2D;
-      const y = denseOp(this.activation)(flat, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
+      const kernel = (this.mask === null ? this.kernel : tf.mul(this.kernel, this.mask)) as tf.Tensor2D;
+      const y = denseOp(this.activation)(flat, kernel, this.bias as tf.Tensor1D);
       return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outputSize]);
     });
   }
@@ -131,15 +140,22 @@ export class Dense implements Network {
     return this;
   }
 
-  /** Frees the kernel and bias. */
+  /** Frees the kernel, the bias and the mask. */
   dispose(): void {
     this.kernel.dispose();
     this.bias.dispose();
+    this.mask?.dispose();
   }
 
   private checkNotDisposed(where: string): void {
     if (this.kernel.isDisposed) throw new DisposedError(where, 'Dense');
   }
+}
+
+function checkMask(mask: unknown, rows: number, columns: number): tf.Tensor2D {
+  const fits = Array.isArray(mask) && mask.length === rows && mask.every((row) => Array.isArray(row) && row.length === columns && row.every((v) => v === 0 || v === 1));
+  if (!fits) throw new ValidationError('Dense', 'mask', `be a [${rows}, ${columns}] array of 0s and 1s (inputSize × outputSize)`, mask);
+  return tf.tensor2d(mask as number[][], [rows, columns]);
 }
 
 /** A known activation, or a ValidationError listing them. */

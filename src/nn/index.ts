@@ -1,6 +1,7 @@
 export { type Activation } from './activation';
 export { Dense, type DenseOptions } from './dense';
 export { glorotUniform } from './glorot-uniform';
+export { MADE, type MADEOptions } from './made';
 export { MLP, type MLPOptions } from './mlp';
 export { collectVariables, network, type Network } from './network';
 export { loadWeights, saveWeights, type SavedWeights, type WeightOwner } from './weights';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { conformanceChecks, type DistributionFamily } from 'latent/testing';
-import { Bernoulli, Beta, Binomial, Poisson, RelaxedBernoulli, RelaxedOneHotCategorical, Categorical, Cauchy, ContinuousBernoulli, Dirichlet, Gamma, OneHotCategorical, StudentT, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
+import { Chain, Exp, Permute, Sigmoid, Tanh, TransformedDistribution, Bernoulli, Beta, Binomial, Poisson, RelaxedBernoulli, RelaxedOneHotCategorical, Categorical, Cauchy, ContinuousBernoulli, Dirichlet, Gamma, OneHotCategorical, StudentT, Exponential, HalfNormal, Independent, Laplace, LogNormal, MixtureSameFamily, MultivariateNormalDiag, MultivariateNormalTriL, Normal, Uniform } from 'latent';
 import { describeEachBackend } from '../helpers/backends';
 
 // Every built-in distribution runs the exported conformance kit, on every backend.
@@ -100,6 +100,26 @@ const FAMILIES: DistributionFamily[] = [
     normalisation: 'continuous',
     // Up to 7 sd of log x: a finer grid near the mode than the default ±12 sd would give.
     integrationRange: (_d, { loc, scale }) => [[1e-9, 1e-9], (loc as number[]).map((m, i) => Math.exp(m + 7 * (scale as number[])[i]!))],
+  },
+  {
+    name: 'TransformedDistribution(Normal, Exp)',
+    parameters: fc.record({ loc: vector(2, -1, 1), scale: vector(2, 0.2, 0.6) }),
+    create: ({ loc, scale }) => new TransformedDistribution(new Normal({ loc: loc!, scale: scale! }), new Exp()),
+    normalisation: 'continuous',
+    integrationRange: (_d, { loc, scale }) => [[1e-9, 1e-9], (loc as number[]).map((m, i) => Math.exp(m + 7 * (scale as number[])[i]!))],
+  },
+  {
+    name: 'TransformedDistribution(Normal, Sigmoid)',
+    parameters: fc.record({ loc: vector(2, -1, 1), scale: vector(2, 0.3, 1.5) }),
+    create: ({ loc, scale }) => new TransformedDistribution(new Normal({ loc: loc!, scale: scale! }), new Sigmoid()),
+    normalisation: 'continuous',
+    integrationRange: () => [[1e-7, 1e-7], [1 - 1e-7, 1 - 1e-7]],
+  },
+  {
+    name: 'TransformedDistribution(MultivariateNormalDiag, Chain)',
+    parameters: fc.record({ loc: matrix(2, 2, -1, 1), scaleDiag: matrix(2, 2, 0.3, 2) }),
+    create: ({ loc, scaleDiag }) => new TransformedDistribution(new MultivariateNormalDiag({ loc: loc!, scaleDiag: scaleDiag! }), new Chain([new Tanh(), new Permute([1, 0])])),
+    normalisation: 'skip',
   },
   {
     name: 'HalfNormal',

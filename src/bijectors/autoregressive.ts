@@ -13,6 +13,12 @@ import type { ElementwiseTransform } from './elementwise-transform';
  * passes, each fixing one more coordinate. Wrap it in {@link Invert} for the
  * inverse autoregressive flow, which samples in one pass. The MADE's output
  * layer starts at zero, so the bijector starts as the identity.
+ *
+ * @example
+ * ```ts
+ * const layer: Autoregressive = new AffineAutoregressive({ dim: 3, seed: 1 });
+ * console.log(layer.singlePass); // 'inverse': density in one pass, sampling in 3
+ * ```
  */
 export abstract class Autoregressive extends Bijector {
   /** D. */

@@ -111,8 +111,10 @@ export abstract class Bijector {
     return this.disposed;
   }
 
+  /** x = f(z) and log |det ∂f/∂z| for a checked float32 z (and context, when conditional); runs inside `tf.tidy`. */
   protected abstract transformForward(z: tf.Tensor, context: tf.Tensor | undefined): BijectorResult;
 
+  /** z = f⁻¹(x) and log |det ∂f⁻¹/∂x| for a checked float32 x (and context, when conditional); runs inside `tf.tidy`. */
   protected abstract transformInverse(x: tf.Tensor, context: tf.Tensor | undefined): BijectorResult;
 
   private checkValue(where: string, value: TensorInput, argument: string): tf.Tensor {

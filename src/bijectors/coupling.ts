@@ -12,6 +12,12 @@ import type { ElementwiseTransform } from './elementwise-transform';
  * log-det sums the transform's. The MLP's last layer starts at zero, so the
  * layer starts as the identity. {@link AffineCoupling} and
  * {@link SplineCoupling} choose the transform.
+ *
+ * @example
+ * ```ts
+ * const layer: Coupling = new AffineCoupling({ dim: 4, seed: 1 });
+ * console.log(layer.split, layer.singlePass); // 2 'both'
+ * ```
  */
 export abstract class Coupling extends Bijector {
   /** D. */

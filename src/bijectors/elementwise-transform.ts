@@ -6,6 +6,16 @@ import type { BijectorResult } from './bijector';
  * parameters that a conditioner computes: the part that coupling and
  * autoregressive bijectors share. `params` has shape `[..., D, paramsPerDim]`
  * for values `[..., D]`; the log-det is elementwise (`[..., D]`).
+ *
+ * @example
+ * ```ts
+ * // y = x + t, one parameter per coordinate
+ * const shift: ElementwiseTransform = {
+ *   paramsPerDim: 1,
+ *   forward: (x, p) => ({ value: tf.add(x, tf.squeeze(p, [-1])), logDet: tf.zerosLike(x) }),
+ *   inverse: (y, p) => ({ value: tf.sub(y, tf.squeeze(p, [-1])), logDet: tf.zerosLike(y) }),
+ * };
+ * ```
  */
 export interface ElementwiseTransform {
   /** Parameters per coordinate. */

@@ -6,6 +6,7 @@ export { Bijector, type BijectorResult, type SinglePass } from './bijector';
 export { Chain } from './chain';
 export type { AffineOptions, ConditionerOptions, SplineOptions } from './conditioner-options';
 export { Coupling } from './coupling';
+export type { ElementwiseTransform } from './elementwise-transform';
 export { Exp } from './exp';
 export { Flow, type FlowFitOptions, type FlowKind, type FlowSampleOptions, type FlowSettings, type SavedFlow } from './flow';
 export { iaf, maf, nsf, realNVP, type FlowOptions, type NSFOptions } from './flow-builders';

@@ -7,7 +7,6 @@ import {
   iaf,
   LogNormal,
   maf,
-  MultivariateNormalDiag,
   Normal,
   nsf,
   realNVP,

@@ -5,6 +5,7 @@
  */
 import { setBackend } from '../dist/index.js';
 import { families } from './families.mjs';
+import { flows } from './flows.mjs';
 import { gmm } from './gmm.mjs';
 import { gradientVariance } from './gradient-variance.mjs';
 import { iwaeCost } from './iwae-cost.mjs';
@@ -16,6 +17,7 @@ const WORKLOADS = {
   'log-density': logDensity,
   'log-prob': logProb,
   families,
+  flows,
   'iwae-cost': iwaeCost,
   'gradient-variance': gradientVariance,
   gmm,

@@ -80,9 +80,10 @@ describeEachBackend('TransformedDistribution and Flow', () => {
   });
 });
 
-describe('Flow.fit [cpu]', () => {
-  it('maximum likelihood on two moons: every builder lowers the test NLL from the base fit (3.89) below 3.3 in 100 steps (measured 2.58–3.09)', async () => {
-    await setBackend('cpu');
+// Training checks on one backend (wasm: 4x faster here than cpu); the bijector laws run on all three.
+describe('Flow.fit [wasm]', () => {
+  it('maximum likelihood on two moons: every builder lowers the test NLL from the base fit (3.89) below 3.3 in 100 steps (measured 2.58–3.09 on cpu and wasm)', async () => {
+    await setBackend('wasm');
     const test = twoMoons(4000, { seed: 99 });
     for (const make of [realNVP, maf, iaf, nsf]) {
       const flow = make({ dim: 2, layers: 3, hiddenSizes: [32, 32], learningRate: 5e-3, seed: 5 });
@@ -100,7 +101,7 @@ describe('Flow.fit [cpu]', () => {
   }, 120_000);
 
   it('the tensor count stays flat over 300 training steps, and a seed reproduces the weights bit for bit', async () => {
-    await setBackend('cpu');
+    await setBackend('wasm');
     const data = twoMoons(64, { seed: 1 });
     const run = async (make: typeof nsf, epochs: number) => {
       const flow = make({ dim: 2, layers: 2, hiddenSizes: [8], seed: 7 });
@@ -120,7 +121,7 @@ describe('Flow.fit [cpu]', () => {
   });
 
   it('save/load restores the density exactly; a mismatch throws and changes nothing', async () => {
-    await setBackend('cpu');
+    await setBackend('wasm');
     const flow = maf({ dim: 2, layers: 3, hiddenSizes: [8], seed: 1 });
     perturb(flow, 3);
     const saved = JSON.parse(JSON.stringify(await flow.save()));
@@ -136,7 +137,7 @@ describe('Flow.fit [cpu]', () => {
   });
 
   it('a non-finite loss stops the fit with a NonFiniteError and keeps the last good weights', async () => {
-    await setBackend('cpu');
+    await setBackend('wasm');
     const flow = realNVP({ dim: 2, layers: 2, hiddenSizes: [8], seed: 1 });
     await flow.fit([[0, 1], [1, 0]], { steps: 2, batchSize: 2 });
     const before = await Promise.all(flow.variables.map(async (v) => Array.from(await v.data())));
@@ -146,7 +147,7 @@ describe('Flow.fit [cpu]', () => {
   });
 
   it('a second concurrent fit is refused', async () => {
-    await setBackend('cpu');
+    await setBackend('wasm');
     const flow = maf({ dim: 2, layers: 1, hiddenSizes: [4], seed: 1 });
     const first = flow.fit([[0, 1], [1, 0]], { steps: 3 });
     await expect(flow.fit([[0, 1]], { steps: 1 })).rejects.toThrow(/another fit is still running/);
@@ -155,7 +156,7 @@ describe('Flow.fit [cpu]', () => {
   });
 
   it('a conditional flow learns p(x | c): x = (c, −c) + noise', async () => {
-    await setBackend('cpu');
+    await setBackend('wasm');
     const c = tf.randomUniform([2000, 1], -2, 2, 'float32', 1);
     const x = tf.add(tf.concat([c, tf.neg(c)], 1), tf.randomNormal([2000, 2], 0, 0.2, 'float32', 2));
     const flow = maf({ dim: 2, layers: 2, hiddenSizes: [16, 16], contextSize: 1, learningRate: 5e-3, seed: 3 });

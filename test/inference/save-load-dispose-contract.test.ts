@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import * as latent from '../../src/index';
-import { BernoulliMixture, Dense, GaussianMixture, MLP, ProbabilisticPCA, randomNormal, VAE } from '../../src/index';
+import { BernoulliMixture, Dense, GaussianMixture, maf, MLP, ProbabilisticPCA, randomNormal, VAE, type Flow } from '../../src/index';
 import { describeEachBackend, expectClose, values } from '../helpers/backends';
 import { BINARY_ROWS } from '../helpers/binary-rows';
 import { expectNoLeak } from '../helpers/no-leak';
@@ -44,6 +44,15 @@ const MODELS: Record<string, { fitted(): Promise<Model>; fresh(): Model; output(
     fitted: async () => new ProbabilisticPCA({ latentDim: 1 }).fit(randomNormal([30, 3], { seed: 2 })),
     fresh: () => new ProbabilisticPCA({ latentDim: 1 }),
     output: (m) => (m as ProbabilisticPCA).scoreSamples([[0, 1, 2]]),
+  },
+  Flow: {
+    fitted: async () => {
+      const flow = maf({ dim: 3, layers: 2, hiddenSizes: [8], seed: 1 });
+      await flow.fit(randomNormal([12, 3], { seed: 2 }), { steps: 3, batchSize: 4 });
+      return flow;
+    },
+    fresh: () => maf({ dim: 3, layers: 2, hiddenSizes: [8], seed: 9 }),
+    output: (m) => (m as Flow).logProb([[0, 1, 2], [-1, 0.5, 0]]),
   },
   VAE: {
     fitted: async () => {

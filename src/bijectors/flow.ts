@@ -5,6 +5,7 @@ import { runExclusively } from '../inference/run-exclusively';
 import { checkSavedHeader, checkSavedSetting, type SavedHeader } from '../inference/saved-model';
 import { optimizerStep, trainingLoop, type TrainingData, type TrainingOptions, type TrainingResult } from '../inference/training-loop';
 import { toTensor, type TensorInput } from '../math/to-tensor';
+import { Adam } from '../nn/adam';
 import { loadWeights, saveWeights, type SavedWeights } from '../nn/weights';
 import type { Seed } from '../random/seed';
 import type { Bijector } from './bijector';
@@ -95,7 +96,7 @@ export class Flow {
     const zeros = Array<number>(settings.dim).fill(0);
     this.base = new MultivariateNormalDiag({ loc: zeros, scaleDiag: zeros.map(() => 1) });
     this.ownsOptimizer = options.optimizer === undefined;
-    this.optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
+    this.optimizer = options.optimizer ?? new Adam(options.learningRate ?? 1e-3);
   }
 
   /** D. */

@@ -5,6 +5,7 @@ import { elboLoss } from '../estimators/elbo-loss';
 import { iwaeLoss } from '../estimators/iwae-loss';
 import type { GradientEstimator } from '../estimators/surrogate-loss';
 import { randomSeed, SeedStream, seedToUint32, type Seed } from '../random/seed';
+import { Adam } from '../nn/adam';
 import { runExclusively } from './run-exclusively';
 import { optimizerStep, trainingLoop, type Trainable, type TrainingData, type TrainingOptions, type TrainingResult, type TrainingStep } from './training-loop';
 
@@ -34,7 +35,7 @@ export interface SVIOptions {
   logJoint: (z: tf.Tensor, batch: SVIBatch) => tf.Tensor;
   /** What the optimiser updates (see `collectVariables`). */
   variables: readonly tf.Variable[];
-  /** Any `tf.train` optimiser (default `tf.train.adam(0.01)`, which SVI then owns and disposes). */
+  /** Any `tf.train` optimiser (default `new Adam(0.01)`, which SVI then owns and disposes). */
   optimizer?: tf.Optimizer;
   /**
    * `'global'` (default): q has batchShape `[]` — latents shared by the whole data set — and `logJoint`
@@ -154,7 +155,7 @@ export class SVI {
     this.drawSeeds = new SeedStream(this.seed, 'SVI.draws');
     // Made last: nothing after it can throw and leak it.
     this.ownsOptimizer = options.optimizer === undefined;
-    this.optimizer = options.optimizer ?? tf.train.adam(0.01);
+    this.optimizer = options.optimizer ?? new Adam(0.01);
   }
 
   /** Steps taken so far (by `step` and `fit`). */

@@ -13,6 +13,7 @@ import { sampleMean } from '../distributions/mle-sample';
 import { logSumExp } from '../math/log-sum-exp';
 import { sum } from '../math/sum';
 import { softplus } from '../math/log1p-exp';
+import { Adam } from '../nn/adam';
 import { collectVariables, type Network } from '../nn/network';
 import { loadWeights, saveWeights, type SavedWeights } from '../nn/weights';
 import { randomNormal } from '../random/sampling';
@@ -56,7 +57,7 @@ export interface VAEOptions {
   gradient?: GradientEstimator;
   /** Draws per data point and step, a multiple of k (default k). */
   numSamples?: number;
-  /** Default `tf.train.adam(1e-3)`, owned and disposed by the VAE. */
+  /** Default `new Adam(1e-3)`, owned and disposed by the VAE. */
   optimizer?: tf.Optimizer;
   /** Reproduces training (batch order and draws) exactly; random when omitted. */
   seed?: Seed;
@@ -188,7 +189,7 @@ export class VAE {
     const [sviSeed, ownSeed] = splitSeed(seed, 2) as [Seed, Seed];
     this.seeds = new SeedStream(ownSeed, 'VAE');
     this.ownsOptimizer = options.optimizer === undefined;
-    const optimizer = options.optimizer ?? tf.train.adam(1e-3);
+    const optimizer = options.optimizer ?? new Adam(1e-3);
     try {
       this.svi = new SVI({
         guide: (batch) => this.posterior('VAE.fit', batch.data),

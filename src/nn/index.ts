@@ -1,4 +1,5 @@
 export { type Activation } from './activation';
+export { Adam, type AdamOptions } from './adam';
 export { Dense, type DenseOptions } from './dense';
 export { glorotUniform } from './glorot-uniform';
 export { MADE, type MADEOptions } from './made';

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { Flow } from '../bijectors/flow';
+import { TransformedDistribution } from '../bijectors/transformed-distribution';
 import { Bernoulli } from '../distributions/bernoulli';
 import { ContinuousBernoulli } from '../distributions/continuous-bernoulli';
 import type { Distribution } from '../distributions/distribution';
@@ -6,7 +8,7 @@ import { Independent } from '../distributions/independent';
 import { kl as klDivergence } from '../distributions/kl';
 import { MultivariateNormalDiag } from '../distributions/multivariate-normal-diag';
 import { Normal } from '../distributions/normal';
-import { checkPositiveInteger, describeError, DisposedError, ShapeError, ValidationError } from '../errors';
+import { checkPositiveInteger, describeError, DisposedError, NotImplementedError, ShapeError, ValidationError } from '../errors';
 import type { TensorInput } from '../math/to-tensor';
 import type { GradientEstimator } from '../estimators/surrogate-loss';
 import { sampleMean } from '../distributions/mle-sample';
@@ -61,6 +63,15 @@ export interface VAEOptions {
   optimizer?: tf.Optimizer;
   /** Reproduces training (batch order and draws) exactly; random when omitted. */
   seed?: Seed;
+  /**
+   * A flow posterior (Kingma et al. 2016's IAF posterior): q(z | x) is the
+   * flow's bijector applied to N(μ(x), diag σ(x)²). A conditional flow
+   * (`contextSize` C > 0) reads C more encoder outputs as its context, so the
+   * encoder gives `[B, 2·latentDim + C]`. Its `dim` must be `latentDim`; its
+   * variables are trained with the networks; it stays the caller's. `iaf`
+   * suits it: its draws and their log-density take one pass.
+   */
+  posteriorFlow?: Flow;
 }
 
 /** Options of {@link VAE.fit}: SVI's, with `batchSize` defaulting to 128; losses reach `onStep`/`onEpoch` per data point. */
@@ -118,6 +129,8 @@ export interface SavedVAE extends SavedHeader<'latent-vae'> {
   encoder: SavedWeights;
   /** The decoder's weights. */
   decoder: SavedWeights;
+  /** The posterior flow's weights, when the VAE has one. */
+  posteriorFlow?: SavedWeights;
 }
 
 // A floor under the Gaussian likelihood's scales: without it a constant feature drives log p(x | z) to +∞.
@@ -156,6 +169,8 @@ export class VAE {
   readonly klWeight: number;
   /** The SVI driver that trains the networks. */
   readonly svi: SVI;
+  /** The flow applied to the encoder's Gaussian, if any. */
+  readonly posteriorFlow: Flow | null;
   private readonly seeds: SeedStream;
   private readonly prior: MultivariateNormalDiag;
   // SVI disposes only an optimiser it made itself; the VAE owns its default one.
@@ -179,6 +194,11 @@ export class VAE {
     if (klWeight !== 1 && options.objective !== undefined && options.objective !== 'elbo') {
       throw new ValidationError(where, 'klWeight', "be 1 unless objective is 'elbo' (β weights the ELBO's KL term)", klWeight);
     }
+    const flow = options.posteriorFlow;
+    if (flow !== undefined && !(flow instanceof Flow && flow.dim === options.latentDim)) {
+      throw new ValidationError(where, 'posteriorFlow', `be a Flow of dimension latentDim = ${options.latentDim} (e.g. iaf({ dim: ${options.latentDim}, contextSize: 16 }))`, flow);
+    }
+    this.posteriorFlow = flow ?? null;
     this.encoder = options.encoder;
     this.decoder = options.decoder;
     this.latentDim = options.latentDim;
@@ -199,7 +219,7 @@ export class VAE {
           const logLikelihood = this.observation('VAE.fit', z).logProb(batch.data);
           return tf.add(this.prior.logProb(z), klWeight === 1 ? logLikelihood : tf.div(logLikelihood, klWeight));
         },
-        variables: collectVariables(this.encoder, this.decoder),
+        variables: this.variables,
         optimizer,
         latents: 'local',
         objective: options.objective,
@@ -214,9 +234,9 @@ export class VAE {
     this.prior = new MultivariateNormalDiag({ loc: tf.zeros([this.latentDim]), scaleDiag: tf.ones([this.latentDim]) }, { validateArgs: false });
   }
 
-  /** The encoder's and decoder's variables. */
+  /** The encoder's and decoder's variables (and the posterior flow's). */
   get variables(): readonly tf.Variable[] {
-    return collectVariables(this.encoder, this.decoder);
+    return collectVariables(this.encoder, this.decoder, this.posteriorFlow?.variables ?? []);
   }
 
   /**
@@ -248,15 +268,17 @@ export class VAE {
   }
 
   /**
-   * q(z | x) for x `[B, D]`: a MultivariateNormalDiag with batchShape `[B]`.
-   * Its `loc` and `scaleDiag` belong to the caller: call it inside `tf.tidy`
-   * or `tf.dispose([q.loc, q.scaleDiag])`.
+   * The encoder's Gaussian N(μ(x), diag σ(x)²) for x `[B, D]`: a
+   * MultivariateNormalDiag with batchShape `[B]` — q(z | x) itself, or with a
+   * `posteriorFlow` the base the flow transforms. Its `loc` and `scaleDiag`
+   * belong to the caller: call it inside `tf.tidy` or
+   * `tf.dispose([q.loc, q.scaleDiag])`.
    */
   encode(x: TensorInput): MultivariateNormalDiag {
     // Built outside the tidy so that loc and scaleDiag are the only tensors left to the caller.
     const { loc, scale } = tf.tidy(() => {
-      const q = this.posterior('VAE.encode', this.toData('VAE.encode', x));
-      return { loc: q.loc, scale: q.scaleDiag };
+      const { loc, scale } = this.encoded('VAE.encode', this.toData('VAE.encode', x));
+      return { loc, scale };
     });
     return new MultivariateNormalDiag({ loc, scaleDiag: scale }, { validateArgs: false });
   }
@@ -274,9 +296,13 @@ export class VAE {
     return this.observation('VAE.decode', z);
   }
 
-  /** E[x | z] at z = the mean of q(z | x): `[B, D]` (pixel probabilities for Bernoulli). */
+  /** E[x | z] at z = the mean of the encoder's Gaussian (through the flow, with a `posteriorFlow`): `[B, D]` (pixel probabilities for Bernoulli). */
   reconstruct(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => this.observation('VAE.reconstruct', this.posterior('VAE.reconstruct', this.toData('VAE.reconstruct', x)).loc).mean());
+    return tf.tidy(() => {
+      const { loc, context } = this.encoded('VAE.reconstruct', this.toData('VAE.reconstruct', x));
+      const z = this.posteriorFlow === null ? loc : this.posteriorFlow.bijector.forward(loc, context);
+      return this.observation('VAE.reconstruct', z).mean();
+    });
   }
 
   /**
@@ -329,19 +355,15 @@ export class VAE {
         const draws = Math.max(1, Math.floor(chunkRows / size));
         const xs = tf.slice(x, [start, 0], [size, -1]);
         held = [xs];
-        const q = tf.tidy(() => {
-          const posterior = this.posterior(where, xs);
-          return { loc: posterior.loc, scale: posterior.scaleDiag };
-        });
-        held.push(q.loc, q.scale);
+        const q = tf.tidy(() => this.encoded(where, xs));
+        held.push(q.loc, q.scale, ...(q.context === undefined ? [] : [q.context]));
         for (let done = 0; done < k; done += draws) {
           const s = Math.min(draws, k - done);
           const seed = seeds.next();
           const previous: tf.Tensor | null = total;
           total = tf.tidy(() => {
-            const posterior = new MultivariateNormalDiag({ loc: q.loc, scaleDiag: q.scale }, { validateArgs: false });
-            const z = posterior.sample(s, { seed });
-            const logWeights = tf.sub(tf.add(this.prior.logProb(z), this.observation(where, z).logProb(xs)), posterior.logProb(z));
+            const { sample: z, logProb: logQ } = this.posteriorOf(q).sampleAndLogProb(s, { seed });
+            const logWeights = tf.sub(tf.add(this.prior.logProb(z), this.observation(where, z).logProb(xs)), logQ);
             const part = logSumExp(logWeights, 0);
             return previous === null ? part : logSumExp(tf.stack([previous, part]), 0);
           });
@@ -377,6 +399,9 @@ export class VAE {
    */
   async diagnostics(data: TensorInput, options: VAEDiagnosticsOptions = {}): Promise<VAEDiagnostics> {
     const where = 'VAE.diagnostics';
+    if (this.posteriorFlow !== null) {
+      throw new NotImplementedError(where, 'the diagnostics need q(z | x) in closed form (its KL and the aggregate posterior); with a posteriorFlow use logLikelihood and the ELBO of fit');
+    }
     const numSamples = checkPositiveInteger(where, 'numSamples', options.numSamples ?? 4);
     const threshold = options.activityThreshold ?? 0.01;
     if (typeof threshold !== 'number' || !(threshold >= 0)) throw new ValidationError(where, 'activityThreshold', 'be a non-negative number', threshold);
@@ -388,8 +413,8 @@ export class VAE {
       const n = x.shape[0] as number;
       if (n === 0) throw new ValidationError(where, 'x', 'have at least one row', undefined, 'none');
       const { loc, scale } = tf.tidy(() => {
-        const q = this.posterior(where, x);
-        return { loc: q.loc, scale: q.scaleDiag };
+        const { loc, scale } = this.encoded(where, x);
+        return { loc, scale };
       });
       held.push(loc, scale);
       const posterior = new MultivariateNormalDiag({ loc, scaleDiag: scale }, { validateArgs: false });
@@ -446,6 +471,7 @@ export class VAE {
       likelihood: this.likelihood,
       encoder: await saveWeights(this.encoder),
       decoder: await saveWeights(this.decoder),
+      ...(this.posteriorFlow === null ? {} : { posteriorFlow: await saveWeights(this.posteriorFlow.variables) }),
     };
   }
 
@@ -461,21 +487,20 @@ export class VAE {
     if (saved.latentDim !== this.latentDim || saved.likelihood !== this.likelihood) {
       throw new ValidationError(where, 'saved', `match this VAE (latentDim ${this.latentDim}, likelihood '${this.likelihood}')`, undefined, `latentDim ${saved.latentDim}, likelihood '${saved.likelihood}'`);
     }
-    for (const part of ['encoder', 'decoder'] as const) {
+    const parts = { encoder: this.encoder.variables, decoder: this.decoder.variables, ...(this.posteriorFlow === null ? {} : { posteriorFlow: this.posteriorFlow.variables }) };
+    for (const part of Object.keys(parts) as Array<keyof typeof parts>) {
       if (saved[part] === undefined || saved[part] === null) throw new ValidationError(where, `saved.${part}`, `be the ${part}'s saved weights`, undefined, 'missing');
     }
-    // loadWeights checks before it assigns; if the decoder does not fit, the encoder gets its values back.
-    const encoderValues = this.encoder.variables.map((v) => tf.clone(v));
-    let part: 'encoder' | 'decoder' = 'encoder';
+    // loadWeights checks before it assigns; if a later part does not fit, the earlier ones get their values back.
+    const before = this.variables.map((v) => tf.clone(v));
+    let part: keyof typeof parts = 'encoder';
     try {
-      loadWeights(this.encoder, saved.encoder);
-      part = 'decoder';
-      loadWeights(this.decoder, saved.decoder);
+      for (part of Object.keys(parts) as Array<keyof typeof parts>) loadWeights(parts[part] as tf.Variable[], saved[part] as SavedWeights);
     } catch (e) {
-      this.encoder.variables.forEach((v, i) => v.assign(encoderValues[i] as tf.Tensor));
+      this.variables.forEach((v, i) => v.assign(before[i] as tf.Tensor));
       throw new ShapeError(where, `saved.${part} does not fit this VAE's ${part} (${describeError(e)})`);
     } finally {
-      tf.dispose(encoderValues);
+      tf.dispose(before);
     }
     return this;
   }
@@ -510,14 +535,28 @@ export class VAE {
     }
   }
 
-  /** q(z | x) from the encoder's output, inside the caller's tidy. */
-  private posterior(where: string, x: tf.Tensor): MultivariateNormalDiag {
+  /** The encoder's output for x: the Gaussian's mean and scale, and the flow's context; inside the caller's tidy. */
+  private encoded(where: string, x: tf.Tensor): { loc: tf.Tensor; scale: tf.Tensor; context?: tf.Tensor } {
     const out = this.encoder.apply(x);
-    if (out.rank !== 2 || out.shape[1] !== 2 * this.latentDim) {
-      throw new ShapeError(where, `the encoder must output [B, 2·latentDim] = [${x.shape[0]}, ${2 * this.latentDim}], got [${out.shape.join(',')}]`);
+    const c = this.posteriorFlow?.contextSize ?? 0;
+    const width = 2 * this.latentDim + c;
+    if (out.rank !== 2 || out.shape[1] !== width) {
+      const what = c === 0 ? '2·latentDim' : "2·latentDim + the posterior flow's contextSize";
+      throw new ShapeError(where, `the encoder must output [B, ${what}] = [${x.shape[0]}, ${width}], got [${out.shape.join(',')}]`);
     }
-    const [loc, raw] = tf.split(out, 2, 1) as [tf.Tensor, tf.Tensor];
-    return new MultivariateNormalDiag({ loc, scaleDiag: softplus(raw) }, { validateArgs: false });
+    const [loc, raw, context] = tf.split(out, c === 0 ? [this.latentDim, this.latentDim] : [this.latentDim, this.latentDim, c], 1) as [tf.Tensor, tf.Tensor, tf.Tensor?];
+    return { loc, scale: softplus(raw), ...(context === undefined ? {} : { context }) };
+  }
+
+  /** q(z | x), batchShape `[B]`, from the encoder's output; inside the caller's tidy. */
+  private posteriorOf({ loc, scale, context }: { loc: tf.Tensor; scale: tf.Tensor; context?: tf.Tensor }): Distribution {
+    const gaussian = new MultivariateNormalDiag({ loc, scaleDiag: scale }, { validateArgs: false });
+    return this.posteriorFlow === null ? gaussian : new TransformedDistribution(gaussian, this.posteriorFlow.bijector, { context });
+  }
+
+  /** q(z | x) for x `[B, D]`, inside the caller's tidy. */
+  private posterior(where: string, x: tf.Tensor): Distribution {
+    return this.posteriorOf(this.encoded(where, x));
   }
 
   /** p(x | z) from the decoder's output, inside the caller's tidy. */

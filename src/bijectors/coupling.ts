@@ -45,7 +45,7 @@ export abstract class Coupling extends Bijector {
       seed: options.seed,
     });
     const last = this.conditioner.layers[this.conditioner.layers.length - 1];
-    last?.kernel.assign(tf.zerosLike(last.kernel));
+    if (last !== undefined) tf.tidy(() => last.kernel.assign(tf.zerosLike(last.kernel)));
   }
 
   override get variables(): readonly tf.Variable[] {

@@ -88,7 +88,8 @@ export class MADE implements Network {
           }),
         );
       }
-      if (options.zeroOutput) (layers[layers.length - 1] as Dense).kernel.assign(tf.zerosLike((layers[layers.length - 1] as Dense).kernel));
+      const last = layers[layers.length - 1] as Dense;
+      if (options.zeroOutput) tf.tidy(() => last.kernel.assign(tf.zerosLike(last.kernel)));
     } catch (e) {
       for (const layer of layers) layer.dispose();
       throw e;

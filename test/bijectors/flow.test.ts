@@ -64,6 +64,17 @@ describeEachBackend('TransformedDistribution and Flow', () => {
     flow.dispose();
   });
 
+  it('building and disposing each flow leaves no tensor behind', async () => {
+    for (const make of [realNVP, maf, iaf, nsf]) {
+      await expectNoLeak(() => {
+        const flow = make({ dim: 3, layers: 2, hiddenSizes: [8], contextSize: 2, seed: 1 });
+        const context = tf.zeros([2]);
+        tf.dispose([flow.sample(4, { seed: 1, context }), context]);
+        flow.dispose();
+      });
+    }
+  });
+
   it('bad input: typed errors naming the call, and nothing leaks', async () => {
     const flow = realNVP({ dim: 2, layers: 2, hiddenSizes: [8], seed: 1 });
     const x3 = tf.zeros([4, 3]);

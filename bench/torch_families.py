@@ -10,16 +10,13 @@ python3-torch (/usr/bin/python3).
 """
 import json
 import sys
-import time
 
 import torch
 from torch import distributions as D
 
-torch.set_num_threads(1)
-try:
-    torch.set_num_interop_threads(1)
-except RuntimeError:  # already set
-    pass
+from torch_timing import one_thread, timed
+
+one_thread()
 torch.manual_seed(0)
 D.Distribution.set_default_validate_args(False)
 
@@ -40,14 +37,6 @@ FAMILIES = {
 }
 DRAWS = {}
 
-
-def timed(fn, runs):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
 
 
 def log_prob(name, n, runs):

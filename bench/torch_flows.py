@@ -14,17 +14,14 @@ draws 10,000 points without gradients. Needs Debian's python3-torch (/usr/bin/py
 import json
 import math
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-torch.set_num_threads(1)
-try:
-    torch.set_num_interop_threads(1)
-except RuntimeError:
-    pass
+from torch_timing import one_thread, timed
+
+one_thread()
 torch.manual_seed(0)
 BOUND = 3.0
 
@@ -183,14 +180,6 @@ def moons(n):
 
 FLOWS, BATCH = {}, moons(256)
 
-
-def timed(fn, runs):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
 
 
 def handle(request):

@@ -11,8 +11,13 @@ export interface AdamOptions {
   epsilon?: number;
 }
 
-/** tfjs's name–tensor pair (not exported by tfjs-core's index). */
-type NamedTensor = { name: string; tensor: tf.Tensor };
+/** A named tensor of an optimiser's state, as tfjs's `getWeights` and `setWeights` exchange them. */
+export interface NamedWeight {
+  /** What the tensor is, e.g. `iter` or `<variables>/m`. */
+  name: string;
+  /** Its value. */
+  tensor: tf.Tensor;
+}
 
 interface Moments {
   /** Flat first and second moments over the variables, in `names` order. */
@@ -68,7 +73,7 @@ export class Adam extends tf.Optimizer {
   }
 
   /** One Adam step for every variable named in `variableGradients` (null gradients are skipped). */
-  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+  applyGradients(variableGradients: tf.NamedTensorMap | NamedWeight[]): void {
     const pairs = (Array.isArray(variableGradients) ? variableGradients.map((g) => [g.name, g.tensor] as const) : Object.entries(variableGradients)).filter(
       (pair): pair is readonly [string, tf.Tensor] => pair[1] != null,
     );
@@ -112,17 +117,17 @@ export class Adam extends tf.Optimizer {
   }
 
   /** The step count and, per set of variables, the flat moments. */
-  override async getWeights(): Promise<NamedTensor[]> {
-    const weights: NamedTensor[] = [await this.saveIterations()];
+  override async getWeights(): Promise<NamedWeight[]> {
+    const weights: NamedWeight[] = [await this.saveIterations()];
     for (const [key, { m, v }] of this.moments) weights.push({ name: `${key}/m`, tensor: m }, { name: `${key}/v`, tensor: v });
     return weights;
   }
 
   /** Restores what {@link getWeights} returned. */
-  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+  override async setWeights(weightValues: NamedWeight[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     for (let i = 0; i + 1 < rest.length; i += 2) {
-      const [m, v] = [rest[i] as NamedTensor, rest[i + 1] as NamedTensor];
+      const [m, v] = [rest[i] as NamedWeight, rest[i + 1] as NamedWeight];
       const key = m.name.slice(0, -2);
       this.moments.get(key)?.m.dispose();
       this.moments.get(key)?.v.dispose();

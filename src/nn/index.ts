@@ -1,5 +1,5 @@
 export { type Activation } from './activation';
-export { Adam, type AdamOptions } from './adam';
+export { Adam, type AdamOptions, type NamedWeight } from './adam';
 export { Dense, type DenseOptions } from './dense';
 export { glorotUniform } from './glorot-uniform';
 export { MADE, type MADEOptions } from './made';

@@ -5,7 +5,8 @@
  * MLP 2×64), MAF (5 MADE layers 2×64) and a neural spline flow (6 couplings,
  * 8 bins, tail bound 4), on wasm. The data's entropy is the floor; PyTorch's
  * numbers (the issue's measurement, 3 seeds) are printed beside.
- * `BENCH_SEEDS` (default 1) and `BENCH_STEPS` (default 4000) size the run.
+ * `BENCH_SEEDS` (default 1) and `BENCH_STEPS` (default 4000) size the run;
+ * it also checks that the tensor count stays constant through every run.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { maf, nsf, realNVP, setBackend } from '../dist/index.js';
@@ -26,6 +27,7 @@ const MODELS = {
 
 export async function flowsDensity() {
   await setBackend('wasm');
+  const leaks = [];
   console.log(`\nflow density estimation on wasm: ${STEPS} steps of 256, Adam 1e-3, test NLL on 20,000 points (nats), ${SEEDS} seed(s)`);
   console.log(`  ${'data'.padEnd(16)} ${'model'.padEnd(8)} ${'NLL'.padStart(6)} ${'PyTorch'.padStart(8)} ${'entropy'.padStart(8)} ${'min'.padStart(5)}`);
   for (const [dataName, { make, entropy, torch }] of Object.entries(DATA)) {
@@ -36,7 +38,9 @@ export async function flowsDensity() {
       for (let s = 0; s < SEEDS; s++) {
         const flow = build(1 + s);
         const batches = { *[Symbol.iterator]() { for (let i = 0; i < STEPS; i++) yield make(256, { seed: 100_000 * (s + 1) + i }); } };
-        await flow.fit(batches);
+        const counts = new Set();
+        await flow.fit(batches, { onStep: ({ step }) => { if (step > 2) counts.add(tf.memory().numTensors); } });
+        if (counts.size !== 1) leaks.push(`${dataName} ${modelName}: ${[...counts].join(', ')} tensors`);
         total += -(await tf.mean(flow.logProb(test)).data())[0];
         flow.dispose();
       }
@@ -45,4 +49,5 @@ export async function flowsDensity() {
     }
     test.dispose();
   }
+  console.log(leaks.length === 0 ? `  tensor count constant from step 3 to ${STEPS} in every run` : `  TENSOR COUNT MOVED: ${leaks.join('; ')}`);
 }

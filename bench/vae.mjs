@@ -10,7 +10,9 @@
  * epochs, then latent's) and each round gives one ratio of median epoch
  * times; the table shows the medians over rounds, and the spread of the
  * per-round ratios says how noisy the run was. latent trains on wasm (the
- * default Node backend); cpu gets one epoch at k = 1 for scale.
+ * default Node backend); cpu gets one epoch at k = 1 for scale. The floor
+ * row times the same epoch's matrix products alone (issue 15's goal: the
+ * step within 1.3x of them).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +60,38 @@ function latentTrainer(x, k) {
   };
 }
 
+/**
+ * The floor: one epoch's matrix products alone — for every step (batch 128,
+ * the last 29 rows), each layer's forward x·W, and backward dY·Wᵀ and Xᵀ·dY
+ * (no dX for the encoder's input layer), the decoder on k·batch rows — on
+ * tensors made once. `epochs(n)` resolves to n epoch times in ms.
+ */
+function matMulFloor(k) {
+  const batches = Array.from({ length: Math.ceil(N_TRAIN / 128) }, (_, i) => Math.min(128, N_TRAIN - 128 * i));
+  const layers = [[64, 256, 1], [256, 256, 1], [256, 16, 1], [8, 256, k], [256, 256, k], [256, 64, k]];
+  const products = [];
+  for (const rows of new Set(batches)) {
+    for (const [inputs, outputs, copies] of layers) {
+      const r = rows * copies;
+      const x = tf.randomNormal([r, inputs]);
+      const w = tf.randomNormal([inputs, outputs]);
+      const dy = tf.randomNormal([r, outputs]);
+      const pairs = [[x, w], [tf.transpose(x), dy]];
+      if (inputs !== 64) pairs.push([dy, tf.transpose(w)]);
+      products.push({ rows, pairs, held: [x, w, dy, ...pairs.flat()] });
+    }
+  }
+  const epoch = async () => {
+    for (const rows of batches) {
+      for (const p of products) if (p.rows === rows) for (const [a, b] of p.pairs) tf.matMul(a, b).dispose();
+    }
+  };
+  return {
+    epochs: (n) => timesMs(epoch, n),
+    close: () => tf.dispose(products.flatMap((p) => p.held)),
+  };
+}
+
 export async function vae({ backends }) {
   const withTorch = torchAvailable();
   if (!withTorch) console.log(`\n(VAE: PyTorch left out: ${PYTHON} cannot import torch; install Debian's python3-torch)`);
@@ -67,21 +101,26 @@ export async function vae({ backends }) {
     const x = tf.tensor2d(rows, [N_TRAIN, 64]);
     const torch = withTorch ? torchTrainer(k) : null;
     const latent = latentTrainer(x, k);
+    const floor = matMulFloor(k);
     const torchMs = [];
     const latentMs = [];
+    const floorMs = [];
     try {
       await torch?.epochs(2); // warm-up
       await latent.epochs(2);
+      await floor.epochs(2);
       for (let round = 0; round < ROUNDS; round++) {
         if (torch) torchMs.push(median(await torch.epochs(EPOCHS_PER_ROUND)));
         latentMs.push(median(await latent.epochs(EPOCHS_PER_ROUND)));
+        floorMs.push(median(await floor.epochs(EPOCHS_PER_ROUND)));
       }
     } finally {
       torch?.close();
       latent.close();
+      floor.close();
       x.dispose();
     }
-    const table = [{ name: 'latent wasm', ms: median(latentMs) }];
+    const table = [{ name: 'latent wasm', ms: median(latentMs) }, { name: 'matMuls alone (floor)', ms: median(floorMs) }];
     if (torch) table.unshift({ name: TORCH, ms: median(torchMs) });
     if (k === 1 && backends.includes('cpu')) {
       // cpu is not a training backend (seconds per epoch): one epoch after one warm-up, for scale.
@@ -99,6 +138,8 @@ export async function vae({ backends }) {
     }
     const title = `VAE on binarised digits, ms per epoch (${N_TRAIN} rows, batch 128), ${k === 1 ? 'ELBO (k = 1)' : `IWAE k = ${k}`}`;
     printRatios(title, table, torch ? TORCH : 'latent wasm');
+    const overFloor = latentMs.map((ms, i) => ms / floorMs[i]);
+    console.log(`  latent wasm / its matMuls alone: median ${median(overFloor).toFixed(2)}x over rounds (goal <= 1.3x)`);
     if (torch) {
       const ratios = latentMs.map((ms, i) => ms / torchMs[i]);
       const sorted = [...ratios].sort((a, b) => a - b);

@@ -487,6 +487,9 @@ export class VAE {
     if (saved.latentDim !== this.latentDim || saved.likelihood !== this.likelihood) {
       throw new ValidationError(where, 'saved', `match this VAE (latentDim ${this.latentDim}, likelihood '${this.likelihood}')`, undefined, `latentDim ${saved.latentDim}, likelihood '${saved.likelihood}'`);
     }
+    if (this.posteriorFlow === null && saved.posteriorFlow !== undefined) {
+      throw new ValidationError(where, 'saved.posteriorFlow', 'be absent: this VAE has no posterior flow (build it with the same posteriorFlow)', undefined, 'present');
+    }
     const parts = { encoder: this.encoder.variables, decoder: this.decoder.variables, ...(this.posteriorFlow === null ? {} : { posteriorFlow: this.posteriorFlow.variables }) };
     for (const part of Object.keys(parts) as Array<keyof typeof parts>) {
       if (saved[part] === undefined || saved[part] === null) throw new ValidationError(where, `saved.${part}`, `be the ${part}'s saved weights`, undefined, 'missing');

@@ -80,6 +80,11 @@ it('a VAE with a posterior flow: checks, save/load with the flow, diagnostics re
   expect(await values(b.vae.reconstruct(x))).toEqual(await values(a.vae.reconstruct(x)));
   expect(await values(await b.vae.logLikelihood(x, { k: 10, seed: 1 }))).toEqual(await values(await a.vae.logLikelihood(x, { k: 10, seed: 1 })));
   await expect(a.vae.diagnostics(x)).rejects.toThrow(/VAE.diagnostics: .*posteriorFlow/);
+  const plainEncoder = new MLP({ sizes: [4, 4], seed: 1 });
+  const plain = new VAE({ encoder: plainEncoder, decoder: a.decoder, latentDim: 2 });
+  expect(() => plain.load(saved)).toThrow(/VAE.load: saved.posteriorFlow must be absent/);
+  plain.dispose();
+  plainEncoder.dispose();
   const narrow = new VAE({ encoder: new MLP({ sizes: [4, 4], seed: 1 }), decoder: a.decoder, latentDim: 2, posteriorFlow: a.flow });
   expect(() => narrow.reconstruct(x)).toThrow(/the encoder must output \[B, 2·latentDim \+ the posterior flow's contextSize\] = \[3, 7\]/);
   for (const m of [a, b]) {

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNonNegativeInteger, checkPositiveInteger, ValidationError } from '../errors';
 import { MADE } from '../nn/made';
 import { Bijector, withContext, type BijectorResult } from './bijector';
-import type { ConditionerOptions } from './conditioner-options';
+import { checkConditionerOptions, type ConditionerOptions } from './conditioner-options';
 import type { ElementwiseTransform } from './elementwise-transform';
 
 /**
@@ -28,15 +27,13 @@ export abstract class Autoregressive extends Bijector {
   private readonly transform: ElementwiseTransform & { dispose?: () => void };
 
   protected constructor(name: string, options: ConditionerOptions, transform: ElementwiseTransform & { dispose?: () => void }) {
-    if (options === null || typeof options !== 'object') throw new ValidationError(name, 'options', 'be an object ({ dim, hiddenSizes, ... })', options);
-    const dim = checkPositiveInteger(name, 'dim', options.dim);
-    const contextSize = checkNonNegativeInteger(name, 'contextSize', options.contextSize ?? 0);
+    const { dim, contextSize, hiddenSizes } = checkConditionerOptions(name, options, 1);
     super(name, 1, { eventSize: dim, contextSize, singlePass: 'inverse' });
     this.dim = dim;
     this.transform = transform;
     this.made = new MADE({
       inputSize: dim,
-      hiddenSizes: options.hiddenSizes ?? [64, 64],
+      hiddenSizes,
       outputsPerInput: transform.paramsPerDim,
       contextSize,
       activation: options.activation,

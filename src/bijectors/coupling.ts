@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNonNegativeInteger, checkPositiveInteger, ValidationError } from '../errors';
+import { ValidationError } from '../errors';
 import { MLP } from '../nn/mlp';
 import { Bijector, withContext, type BijectorResult } from './bijector';
-import type { ConditionerOptions } from './conditioner-options';
+import { checkConditionerOptions, type ConditionerOptions } from './conditioner-options';
 import type { ElementwiseTransform } from './elementwise-transform';
 
 /**
@@ -29,18 +29,14 @@ export abstract class Coupling extends Bijector {
   private readonly transform: ElementwiseTransform & { dispose?: () => void };
 
   protected constructor(name: string, options: ConditionerOptions, transform: ElementwiseTransform & { dispose?: () => void }) {
-    if (options === null || typeof options !== 'object') throw new ValidationError(name, 'options', 'be an object ({ dim, hiddenSizes, ... })', options);
-    const dim = checkPositiveInteger(name, 'dim', options.dim);
+    const { dim, contextSize, hiddenSizes } = checkConditionerOptions(name, options, 0);
     if (dim < 2) throw new ValidationError(name, 'dim', 'be at least 2 (half the coordinates condition the other half)', dim);
-    const contextSize = checkNonNegativeInteger(name, 'contextSize', options.contextSize ?? 0);
     super(name, 1, { eventSize: dim, contextSize });
     this.dim = dim;
     this.split = Math.floor(dim / 2);
     this.transform = transform;
-    const hidden = options.hiddenSizes ?? [64, 64];
-    if (!Array.isArray(hidden)) throw new ValidationError(name, 'hiddenSizes', 'be an array of layer widths', hidden);
     this.conditioner = new MLP({
-      sizes: [this.split + contextSize, ...hidden, (dim - this.split) * transform.paramsPerDim],
+      sizes: [this.split + contextSize, ...hiddenSizes, (dim - this.split) * transform.paramsPerDim],
       activation: options.activation,
       seed: options.seed,
     });
@@ -62,7 +58,7 @@ export abstract class Coupling extends Bijector {
 
   private couple(input: tf.Tensor, context: tf.Tensor | undefined, apply: (v: tf.Tensor, params: tf.Tensor) => BijectorResult): BijectorResult {
     const [kept, changed] = tf.split(input, [this.split, this.dim - this.split], -1) as [tf.Tensor, tf.Tensor];
-    const out = this.conditioner.apply(withContext(`${this.name}`, kept, context));
+    const out = this.conditioner.apply(withContext(this.name, kept, context));
     const params = tf.reshape(out, [...kept.shape.slice(0, -1), this.dim - this.split, this.transform.paramsPerDim]);
     const { value, logDet } = apply(changed, params);
     return { value: tf.concat([kept, value], -1), logDet: tf.sum(logDet, -1) };

@@ -1,10 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkNonNegativeInteger, checkPositiveInteger, ValidationError } from '../errors';
+import { checkPositiveInteger, ValidationError } from '../errors';
+import { checkOptimizer } from '../inference/training-loop';
 import { randomSeed, seedToUint32, splitSeed, type Seed } from '../random/seed';
 import { AffineAutoregressive } from './affine-autoregressive';
 import { AffineCoupling } from './affine-coupling';
 import type { Bijector } from './bijector';
 import { Chain } from './chain';
+import { checkConditionerOptions } from './conditioner-options';
 import { Flow, type FlowKind, type FlowSettings } from './flow';
 import { Invert } from './invert';
 import { Reverse } from './reverse';
@@ -112,26 +114,18 @@ function build(
   layer: (seed: Seed, settings: FlowSettings) => Bijector,
   extra: Partial<FlowSettings> = {},
 ): Flow {
-  if (options === null || typeof options !== 'object') throw new ValidationError(kind, 'options', 'be an object ({ dim, layers, hiddenSizes, ... })', options);
-  const dim = checkPositiveInteger(kind, 'dim', options.dim);
+  const { dim, contextSize, hiddenSizes } = checkConditionerOptions(kind, options, 1);
   if (dim < 2 && (kind === 'realNVP' || (kind === 'nsf' && !extra.autoregressive))) {
     throw new ValidationError(kind, 'dim', 'be at least 2 for coupling layers (use maf, iaf or nsf with autoregressive: true in one dimension)', dim);
   }
   const layers = checkPositiveInteger(kind, 'layers', options.layers ?? defaultLayers);
-  const hiddenSizes = options.hiddenSizes ?? [64, 64];
-  if (!Array.isArray(hiddenSizes) || hiddenSizes.length === 0) throw new ValidationError(kind, 'hiddenSizes', 'be a non-empty array of layer widths', hiddenSizes);
-  hiddenSizes.forEach((h, i) => checkPositiveInteger(kind, `hiddenSizes[${i}]`, h));
-  const contextSize = checkNonNegativeInteger(kind, 'contextSize', options.contextSize ?? 0);
   const learningRate = options.learningRate ?? 1e-3;
   if (typeof learningRate !== 'number' || !(learningRate > 0 && learningRate < Infinity)) throw new ValidationError(kind, 'learningRate', 'be a positive finite number', learningRate);
-  const optimizer = options.optimizer as Partial<tf.Optimizer> | undefined;
-  if (optimizer !== undefined && (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.applyGradients !== 'function')) {
-    throw new ValidationError(kind, 'optimizer', 'be a tf.train optimiser, e.g. tf.train.adam(1e-3)', optimizer);
-  }
+  checkOptimizer(kind, options.optimizer);
   if (options.seed !== undefined) seedToUint32(options.seed, kind);
   const seed = options.seed ?? randomSeed();
   const [loopSeed, ...layerSeeds] = splitSeed(seed, layers + 1) as [Seed, ...Seed[]];
-  const settings: FlowSettings = { kind, dim, contextSize, layers, hiddenSizes: [...hiddenSizes], ...extra };
+  const settings: FlowSettings = { kind, dim, contextSize, layers, hiddenSizes, ...extra };
   const pieces: Bijector[] = [];
   try {
     layerSeeds.forEach((s, i) => {

@@ -7,7 +7,7 @@ import type { GradientEstimator } from '../estimators/surrogate-loss';
 import { randomSeed, SeedStream, seedToUint32, type Seed } from '../random/seed';
 import { Adam } from '../nn/adam';
 import { runExclusively } from './run-exclusively';
-import { optimizerStep, trainingLoop, type Trainable, type TrainingData, type TrainingOptions, type TrainingResult, type TrainingStep } from './training-loop';
+import { checkOptimizer, optimizerStep, trainingLoop, type Trainable, type TrainingData, type TrainingOptions, type TrainingResult, type TrainingStep } from './training-loop';
 
 /** What {@link SVI} hands the guide and the model for one minibatch. */
 export interface SVIBatch {
@@ -143,10 +143,7 @@ export class SVI {
     }
     if (options.datasetSize !== undefined) checkPositiveInteger(where, 'datasetSize', options.datasetSize);
     if (options.seed !== undefined) seedToUint32(options.seed, where);
-    const optimizer = options.optimizer as Partial<tf.Optimizer> | undefined;
-    if (optimizer !== undefined && (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.applyGradients !== 'function')) {
-      throw new ValidationError(where, 'optimizer', 'be a tf.train optimiser, e.g. tf.train.adam(0.01)', optimizer);
-    }
+    checkOptimizer(where, options.optimizer);
     this.datasetSize = options.datasetSize;
     this.guide = options.guide;
     this.logJoint = options.logJoint;

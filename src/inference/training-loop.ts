@@ -169,6 +169,14 @@ export async function optimizerStep(owner: string, step: number, variables: read
   }
 }
 
+/** Throws a ValidationError naming `where` unless `optimizer` is omitted or a tf.Optimizer. */
+export function checkOptimizer(where: string, optimizer: unknown): void {
+  const o = optimizer as Partial<tf.Optimizer> | null | undefined;
+  if (o !== undefined && (o === null || typeof o !== 'object' || typeof o.applyGradients !== 'function')) {
+    throw new ValidationError(where, 'optimizer', 'be a tf.train optimiser, e.g. tf.train.adam(0.01)', optimizer);
+  }
+}
+
 /**
  * When the function given to tf.variableGrads throws, tfjs leaves the tensors
  * its tape saved for the backward pass alive (it frees them only after a

@@ -111,6 +111,7 @@ async function runEpochs(
     const epochSeed = new SeedStream(model.seed, `SVI.epoch.${model.beginEpoch()}`).next();
     let epochLoss = 0;
     let epochSteps = 0;
+    await yieldToEventLoop(); // the setup (checks, the epoch's order) and the first step are separate tasks in a browser
     for await (const batch of batches(epochSeed, shuffle)) {
       try {
         signal?.throwIfAborted();

@@ -83,7 +83,7 @@ async function estimates() {
 
 async function gradientVariances() {
   const result = Object.fromEntries(ESTIMATORS.map((e) => [e, []]));
-  const loc = tf.variable(tf.fill([RUNS], v.m));
+  const loc = tf.tidy(() => tf.variable(tf.fill([RUNS], v.m))); // tidy frees the fill; a variable outlives it
   try {
     for (const k of GRADIENT_KS) {
       for (const gradient of ESTIMATORS) {

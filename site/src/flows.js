@@ -101,9 +101,10 @@ async function draw() {
 
   const drawn = flow.sample(1000, { seed: 5 });
   const samplesView = plane(samplesBody, { size: 320, label: 'samples from the flow over data points' });
-  dots(samplesView, await tf.slice(test, [0, 0], [1000, 2]).array(), '#bbb', 1.6);
+  const shown = tf.slice(test, [0, 0], [1000, 2]);
+  dots(samplesView, await shown.array(), '#bbb', 1.6);
   dots(samplesView, await drawn.array(), COLOURS[0], 1.6);
-  tf.dispose([test, nllTensor, grid, density, drawn]);
+  tf.dispose([test, shown, nllTensor, grid, density, drawn]);
 
   await drawWarps();
   publish({ nll: [...curve], steps: done, ready: true });

@@ -66,8 +66,9 @@ async function fit() {
 async function score() {
   const masks = testRows.map((_, i) => maskRow(v.mask, i));
   const { posterior, mean } = model.reconstruct(test, masks);
-  const [filled, pixelMeans] = await Promise.all([mean.array(), tf.tidy(() => tf.mean(train, 0)).array()]);
-  tf.dispose([posterior, mean]);
+  const trainMeans = tf.mean(train, 0);
+  const [filled, pixelMeans] = await Promise.all([mean.array(), trainMeans.array()]);
+  tf.dispose([posterior, mean, trainMeans]);
   let right = 0;
   let baseline = 0;
   let hidden = 0;

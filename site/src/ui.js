@@ -1,5 +1,6 @@
 // What every playground page shares: the header with the page links and the backend picker, the
 // state kept in the URL, labelled native controls (keyboard-operable as they are), and a status line.
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from 'latent';
 
 export const PAGES = [
@@ -140,9 +141,9 @@ export function nextFrame() {
 }
 
 /**
- * What the browser test reads: `window.playground` holds the page's latest results and `ready`
- * becomes true once the first results are drawn.
+ * What the browser test reads: `window.playground` holds the page's latest results, `ready` (true once
+ * the first results are drawn) and the number of live tensors (flat from one update to the next).
  */
 export function publish(results) {
-  window.playground = { ...(window.playground ?? {}), ...results };
+  window.playground = { ...(window.playground ?? {}), ...results, numTensors: tf.memory().numTensors };
 }

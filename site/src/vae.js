@@ -21,13 +21,13 @@ const page = await startPage({
 });
 
 choice(page.controls, { label: 'Objective', value: v.objective, options: [['elbo', 'ELBO'], ['iwae', 'IWAE_k']], onChange: (o) => state.set('objective', o) });
-slider(page.controls, { label: 'k', min: 2, max: 50, step: 1, value: v.k, onChange: (k) => state.set('k', k) });
+slider(page.controls, { label: 'k (IWAE_k)', min: 2, max: 50, step: 1, value: v.k, onChange: (k) => state.set('k', k) });
 slider(page.controls, { label: 'Epochs', min: 1, max: 100, step: 1, value: v.epochs, onChange: (e) => state.set('epochs', e) });
 const trainButton = button(page.controls, 'Train', () => train());
 const progress = el('progress', { max: 1, value: 0, 'aria-label': 'Training progress' });
 page.controls.append(progress);
 
-const curveBody = figure(page.figures, 'Bounds per digit', '— training objective and test bounds (nats; higher is better).');
+const curveBody = figure(page.figures, 'Bounds per digit', '— training objective and test bounds (nats; higher is better). Train again with the other objective: the last run\'s test IWAE stays, grey.');
 const latentBody = figure(page.figures, 'Latent space', '— posterior means of the test digits; click or use the arrow keys to move the marker.');
 const explorerBody = figure(page.figures, 'Decoded at the marker', '');
 const gridBody = figure(page.figures, 'Decoded across latent space', `— E[x | z] on a ${GRID}×${GRID} grid over [−2.5, 2.5]².`);
@@ -39,8 +39,11 @@ const testLabels = await test0.labels.array();
 let vae = null;
 let networks = [];
 const history = { objective: [], elbo: [], iwae: [] };
+let previous = null; // the last run's test IWAE curve, to compare ELBO with IWAE training
+const objectiveName = () => (v.objective === 'elbo' ? 'ELBO' : `IWAE_${v.k}`);
 
 function newVAE() {
+  if (history.iwae.length > 0) previous = { name: `test IWAE_20, previous run (${history.trainedWith})`, points: [...history.iwae] };
   vae?.dispose();
   networks.forEach((n) => n.dispose());
   const encoder = new MLP({ sizes: [64, 128, 128, 4], seed: v.seed });
@@ -48,7 +51,8 @@ function newVAE() {
   networks = [encoder, decoder];
   const objective = v.objective === 'elbo' ? 'elbo' : { iwae: v.k };
   vae = new VAE({ encoder, decoder, latentDim: 2, likelihood: 'bernoulli', objective, numSamples: v.objective === 'elbo' ? 1 : v.k, optimizer: new Adam(3e-3), seed: v.seed + 2 });
-  for (const series of Object.values(history)) series.length = 0;
+  for (const series of [history.objective, history.elbo, history.iwae]) series.length = 0;
+  history.trainedWith = objectiveName();
 }
 
 async function meanOf(t) {
@@ -109,11 +113,9 @@ async function drawExplorer() {
 }
 
 async function draw() {
-  const posterior = vae.encode(test0.x);
-  const means = tf.tidy(() => posterior.mean());
+  const means = tf.tidy(() => vae.encode(test0.x).mean());
   const z = await means.array();
-  tf.dispose(means);
-  posterior.dispose();
+  means.dispose();
   latentView = plane(latentBody, { size: 320, lo: -3, hi: 3, label: 'Test digits in latent space, coloured by digit' });
   dots(latentView, z, testLabels.map((l) => CLASS_COLOURS[l]), 2.5);
   const [mx, my] = latentView.toPixel([v.zx, v.zy]);
@@ -146,9 +148,10 @@ async function draw() {
   tf.dispose([originals, recon]);
 
   lineChart(curveBody, [
-    { name: v.objective === 'elbo' ? 'training ELBO' : `training IWAE_${v.k}`, colour: COLOURS[0], points: history.objective },
+    { name: `training ${history.trainedWith}`, colour: COLOURS[0], points: history.objective },
     { name: 'test ELBO', colour: COLOURS[1], points: history.elbo },
     { name: 'test IWAE_20', colour: COLOURS[2], points: history.iwae, dashed: true },
+    ...(previous ? [{ ...previous, colour: '#999', dashed: true }] : []),
   ], { xLabel: 'epoch', yLabel: 'nats per digit' });
   await drawExplorer();
   await nextFrame();

@@ -9,26 +9,16 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { createReporter, launchChromium } from './chromium.mjs';
 import { gradientsOfEveryFunction } from './every-function.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const wasmDir = resolve(here, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist');
 const BACKENDS = ['webgl', 'webgpu', 'wasm'];
 const BACKEND_TIMEOUT_MS = 60_000;
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.map': 'application/json' };
 
-let passed = 0;
-let failed = 0;
-function report(ok, label, detail = '') {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok' : 'FAIL'} ${label}${ok || !detail ? '' : `: ${detail}`}`);
-}
+const { report, counts } = createReporter();
 
 const closeTo = (got, want, rel) => got.length === want.length && got.every((g, i) => Math.abs(g - want[i]) <= rel * Math.abs(want[i]));
 const show = (v) => JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
@@ -147,11 +137,7 @@ try {
   const reference = await nodeReference();
   server = await serve(bundleDir);
   const origin = `http://127.0.0.1:${server.address().port}`;
-  context = await chromium.launchPersistentContext(join(temp, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  context = await launchChromium(join(temp, 'profile'));
   for (const name of BACKENDS) await runBackend(context, origin, name, reference);
   await runWasmWithoutPaths(context, origin);
 } catch (e) {
@@ -162,5 +148,5 @@ try {
   server?.closeAllConnections();
   await rm(temp, { recursive: true, force: true });
 }
-console.log(`browser: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+console.log(`browser: ${counts.passed} passed, ${counts.failed} failed`);
+process.exit(counts.failed > 0 ? 1 : 0);

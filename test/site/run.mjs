@@ -9,25 +9,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serveDirectory } from '../../scripts/serve-site.mjs';
+import { createReporter, launchChromium } from '../browser/chromium.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = join(root, 'site/dist');
 const outDir = join(root, 'out');
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
 const TIMEOUT_MS = 120_000;
 
-let passed = 0;
-let failed = 0;
-function report(ok, label, detail = '') {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok' : 'FAIL'} ${label}${ok || !detail ? '' : `: ${detail}`}`);
-}
+const { report, counts } = createReporter();
 const check = (label, fn) => async (...args) => {
   try {
     const detail = await fn(...args);
@@ -127,13 +117,14 @@ async function bounds(context, origin, backend, load) {
   await common(page, 'bounds', backend, errors);
   if (backend === 'wasm') await page.screenshot({ path: join(outDir, 'site-bounds.png'), fullPage: true });
 
-  await check(`bounds on ${backend}: the k slider works from the keyboard and the URL follows`, async () => {
-    const updates = r.updates;
+  await check(`bounds on ${backend}: the k slider works from the keyboard, the URL follows, no tensor is leaked`, async () => {
+    const { updates, numTensors } = r;
     await page.focus('input[type=range] >> nth=3');
     await page.keyboard.press('ArrowRight');
     await waitFor(page, (u) => window.playground.ready && window.playground.updates > u, updates);
     r = await results(page);
     const url = new URL(page.url());
+    if (r.numTensors !== numTensors) return `${numTensors} tensors before the update, ${r.numTensors} after`;
     return (url.searchParams.get('k') === '11' && r.variance !== undefined) || `URL ${page.url()}`;
   })();
   await page.close();
@@ -170,6 +161,13 @@ async function em(context, origin, backend, load) {
     await waitFor(page, () => window.playground.running === false && window.playground.steps > 3);
     r = await results(page);
     return (nonDecreasing(r.logLikelihoods, 1e-6) && r.logLikelihoods.at(-1) > r.logLikelihoods[0]) || JSON.stringify(r.logLikelihoods);
+  })();
+  await check(`em on ${backend}: one more Step leaves the tensor count as it was`, async () => {
+    const { steps, numTensors } = r;
+    await page.click('button:has-text("Step")');
+    await waitFor(page, (n) => window.playground.steps === n + 1, steps);
+    r = await results(page);
+    return r.numTensors === numTensors || `${numTensors} tensors before, ${r.numTensors} after`;
   })();
   await check(`em on ${backend}: clicking the plot adds a point`, async () => {
     const before = r.points;
@@ -211,10 +209,13 @@ async function vae(context, origin, backend, load) {
     load.vaeLongestTaskMs = Math.max(0, ...longTasks);
     await check('vae on wasm: no main-thread task over 100 ms while it trains (Long Tasks API)', () => longTasks.every((d) => d <= 100) || `tasks of ${longTasks.map((d) => d.toFixed(0)).join(', ')} ms`)();
   }
-  await check(`vae on ${backend}: the arrow keys move the latent-space marker`, async () => {
+  await check(`vae on ${backend}: the arrow keys move the latent-space marker; redrawing leaks no tensor`, async () => {
+    const before = (await results(page)).numTensors;
     await page.focus('figure canvas[tabindex="0"]');
     await page.keyboard.press('ArrowRight');
     await waitFor(page, () => window.playground.marker !== undefined);
+    const after = (await results(page)).numTensors;
+    if (after !== before) return `${before} tensors before, ${after} after`;
     const url = new URL(page.url());
     return url.searchParams.get('zx') === '0.1' || `URL ${page.url()}`;
   })();
@@ -229,6 +230,13 @@ async function missing(context, origin, backend, load) {
   await check(`missing on ${backend}: the mixture fills hidden pixels in better than the pixel means`, () =>
     r.score.accuracy > r.score.baseline + 0.03 || JSON.stringify(r.score))();
   await check(`missing on ${backend}: the URL's digit and mask are shown`, () => (r.shown.index === 3 && r.shown.mask === 'top') || JSON.stringify(r.shown))();
+  await check(`missing on ${backend}: the digit slider works from the keyboard; no tensor is leaked`, async () => {
+    await page.focus('input[type=range] >> nth=1');
+    await page.keyboard.press('ArrowRight');
+    await waitFor(page, () => window.playground.shown.index === 4);
+    const after = await results(page);
+    return after.numTensors === r.numTensors || `${r.numTensors} tensors before, ${after.numTensors} after`;
+  })();
   if (backend === 'wasm') await page.screenshot({ path: join(outDir, 'site-missing.png'), fullPage: true });
   await common(page, 'missing', backend, errors);
   await page.close();
@@ -244,7 +252,19 @@ async function flows(context, origin, backend, load) {
     const { nll, error } = await results(page);
     return (!error && nll.at(-1)[0] === steps && nll.at(-1)[1] < nll[0][1] - 0.3) || error || JSON.stringify(nll);
   })();
-  if (backend === 'wasm') await page.screenshot({ path: join(outDir, 'site-flows.png'), fullPage: true });
+  if (backend === 'wasm') {
+    await page.screenshot({ path: join(outDir, 'site-flows.png'), fullPage: true });
+    await check(`flows on ${backend}: 100 more steps (Steps slider by keyboard, then Train) leave the tensor count as it was`, async () => {
+      const before = (await results(page)).numTensors;
+      await page.focus('input[type=range] >> nth=0');
+      await page.keyboard.press('ArrowRight');
+      await page.evaluate(() => { window.playground.trained = false; });
+      await page.click('button:has-text("Train")');
+      await waitFor(page, () => window.playground.trained === true);
+      const { numTensors, steps: done } = await results(page);
+      return (numTensors === before && done === steps + 100) || `${before} tensors before, ${numTensors} after, ${done} steps`;
+    })();
+  }
   await common(page, 'flows', backend, errors);
   await page.close();
 }
@@ -271,7 +291,7 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 const load = { gzipJavaScript: JSON.parse(readFileSync(join(dist, 'sizes.json'), 'utf8')), pages: {} };
 let context;
 try {
-  context = await chromium.launchPersistentContext(join(temp, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  context = await launchChromium(join(temp, 'profile'), { viewport: { width: 1280, height: 900 } });
   const probe = await context.newPage();
   await probe.goto(`${origin}/`);
   const webgpu = await probe.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
@@ -303,5 +323,5 @@ try {
   server.closeAllConnections();
   await rm(temp, { recursive: true, force: true });
 }
-console.log(`site: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+console.log(`site: ${counts.passed} passed, ${counts.failed} failed`);
+process.exit(counts.failed > 0 ? 1 : 0);

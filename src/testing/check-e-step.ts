@@ -82,7 +82,7 @@ export async function checkEStep(myEStep: StudentEStep, options: EStepExerciseOp
   const student = async (x: readonly number[], m: Mixture): Promise<number[][]> => {
     const args = [x, m.weights, m.means, m.scales].map((a) => tf.tensor1d(a as number[]));
     try {
-      const flat = await callStudent(() => myEStep(args[0] as tf.Tensor1D, args[1] as tf.Tensor1D, args[2] as tf.Tensor1D, args[3] as tf.Tensor1D), x.length * m.weights.length, `the responsibilities: a tensor of shape [${x.length}, ${m.weights.length}] (one row per point)`);
+      const flat = await callStudent(() => myEStep(args[0] as tf.Tensor1D, args[1] as tf.Tensor1D, args[2] as tf.Tensor1D, args[3] as tf.Tensor1D), x.length * m.weights.length, `the responsibilities: a tensor of shape [${x.length}, ${m.weights.length}] (one row per point)`, [x.length, m.weights.length]);
       return x.map((_, n) => Array.from(flat.slice(n * m.weights.length, (n + 1) * m.weights.length)));
     } finally {
       tf.dispose(args);

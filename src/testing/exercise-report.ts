@@ -52,9 +52,10 @@ export async function runLaws(exercise: string, laws: ReadonlyArray<[string, () 
 
 /**
  * Calls the student's function and reads its answer as numbers, freeing every tensor it made (students
- * need not use tf.tidy). `size` is how many numbers the answer must hold; `what` describes it.
+ * need not use tf.tidy). `size` is how many numbers the answer must hold; `what` describes it; a tensor
+ * answer must have `shape` when one is given.
  */
-export async function callStudent(call: () => StudentNumber | tf.Tensor, size: number, what: string): Promise<Float32Array | number[]> {
+export async function callStudent(call: () => StudentNumber | tf.Tensor, size: number, what: string, shape?: readonly number[]): Promise<Float32Array | number[]> {
   tf.engine().startScope();
   try {
     const answer = await call();
@@ -63,7 +64,8 @@ export async function callStudent(call: () => StudentNumber | tf.Tensor, size: n
       return [answer];
     }
     if (!(answer instanceof tf.Tensor)) throw new LawBroken(`your function returned ${describe(answer)}; it should return ${what} (a number or a tensor).`);
-    if (answer.size !== size) throw new LawBroken(`your function returned a tensor of shape [${answer.shape.join(', ')}] (${answer.size} numbers); it should return ${what}.`);
+    const wrongShape = shape !== undefined && (answer.rank !== shape.length || answer.shape.some((d, i) => d !== shape[i]));
+    if (answer.size !== size || wrongShape) throw new LawBroken(`your function returned a tensor of shape [${answer.shape.join(', ')}] (${answer.size} numbers); it should return ${what}.`);
     return (await answer.data()) as Float32Array;
   } finally {
     tf.engine().endScope();

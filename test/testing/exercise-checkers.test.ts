@@ -162,6 +162,6 @@ describe('checkEStep', () => {
     const unnormalised = (x: tf.Tensor1D, weights: tf.Tensor1D, means: tf.Tensor1D, scales: tf.Tensor1D) => tf.mul(right(x, weights, means, scales), 2);
     expectFailure(await checkEStep(unnormalised), /probability vector/, /sums to 2/);
     const transposed = (x: tf.Tensor1D, weights: tf.Tensor1D, means: tf.Tensor1D, scales: tf.Tensor1D) => tf.transpose(right(x, weights, means, scales));
-    expect((await checkEStep(transposed)).passed).toBe(false);
+    expectFailure(await checkEStep(transposed), /one row of K responsibilities per point/, /shape \[2, 3\] \(6 numbers\); it should return the responsibilities: a tensor of shape \[3, 2\]/);
   });
 });

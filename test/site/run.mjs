@@ -1,7 +1,8 @@
 // The playground in a real browser (`npm run test:site`, after `npm run site`): serves site/dist/ from
 // 127.0.0.1, opens every page in headless Debian chromium (playwright-core) on wasm and webgl (and the
-// Bounds page on webgpu where Chromium offers it: the models take minutes on SwiftShader's WebGPU), drives it from the keyboard and checks that it loads without a console
-// error, draws (no blank canvas), restores its state from the URL and that its numbers obey the laws.
+// Bounds page on webgpu where Chromium offers it: the models take minutes on SwiftShader's WebGPU),
+// drives it from the keyboard and checks that it loads without a console error, draws (no blank
+// canvas), restores its state from the URL, leaks no tensor and that its numbers obey the laws.
 // Writes a screenshot of every page to out/site-<page>.png and the load figures to out/site-load.json.
 // Prints one `ok`/`FAIL` line per check and ends with `site: N passed, M failed` (exit 1 on failure).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

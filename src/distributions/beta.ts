@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { digamma } from '../math/digamma';
+import { betainc } from '../math/betainc';
 import { lbeta } from '../math/lbeta';
 import { stopGradient } from '../math/stop-gradient';
 import { splitSeed, type Seed } from '../random/seed';
@@ -80,6 +81,15 @@ export class Beta extends Distribution {
       // log(1 − x), not log1p(−x): its absolute error of one ulp of 1, times b − 1, is below the float32 rounding of the sum.
       const value_ = tf.sub(tf.add(term(a, tf.log(safe)), term(b, tf.log(tf.sub(1, safe)))), lbeta(a, b));
       return tf.where(tf.broadcastTo(inside, shape), value_, tf.fill(shape, -Infinity));
+    });
+  }
+
+  /** P(X ≤ x) = I_x(a, b), the regularized incomplete beta function ({@link betainc}; differentiable in x). */
+  cdf(value: TensorInput): tf.Tensor {
+    return tf.tidy(() => {
+      const x = this.checkValue(value, constraints.real, 'Beta.cdf');
+      const shape = broadcastShapes('Beta.cdf', x.shape, this.batchShape);
+      return betainc(expandTo(this.concentration1, shape), expandTo(this.concentration0, shape), tf.broadcastTo(x, shape));
     });
   }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { digamma, digammaCorrection } from '../math/digamma';
+import { regularizedBeta } from '../math/betainc';
 import { lbeta } from '../math/lbeta';
 import { lgamma, stirlingCorrection } from '../math/lgamma';
 import { log1p } from '../math/log1p';
@@ -49,6 +50,9 @@ function digammaHalfStep(a: tf.Tensor): tf.Tensor {
   );
   return tf.where(large, series, tf.sub(digamma(tf.add(a, 0.5)), digamma(a)));
 }
+
+// Above this many degrees of freedom the cdf is the normal one: they differ by less than 2e-5.
+const NORMAL_DF = 1e4;
 
 /**
  * Student's t distribution with ν degrees of freedom: density
@@ -113,6 +117,27 @@ export class StudentT extends Distribution {
       const nu = this.df;
       const normaliser = tf.sub(tf.sub(lgammaHalfStep(tf.mul(nu, 0.5)), tf.mul(0.5, tf.log(tf.mul(nu, Math.PI)))), tf.log(this.scale));
       return tf.sub(normaliser, tf.mul(tf.mul(tf.add(nu, 1), 0.5), log1p(tf.div(tf.square(z), nu))));
+    });
+  }
+
+  /**
+   * P(X ≤ x): with z = (x − μ)/σ, ½ I_{ν/(ν+z²)}(ν/2, ½) below μ and one minus it above
+   * (the incomplete beta function, its complement z²/(ν+z²) computed directly); for ν > 1e4 the
+   * normal cdf, within 2e-5 of it there. Within 3e-5 of scipy for ν from 0.5 to 1e6. Differentiable.
+   */
+  cdf(value: TensorInput): tf.Tensor {
+    return tf.tidy(() => {
+      const x = this.checkValue(value, constraints.real, 'StudentT.cdf');
+      const shape = broadcastShapes('StudentT.cdf', x.shape, this.batchShape);
+      const z = tf.div(tf.sub(tf.broadcastTo(x, shape), expandTo(this.loc, shape)), expandTo(this.scale, shape));
+      const nu = expandTo(this.df, shape);
+      const normal = tf.greater(nu, NORMAL_DF);
+      const safeNu = tf.where(normal, tf.onesLike(nu), nu); // keeps the fraction's term count to what the other entries need
+      const z2 = tf.square(z);
+      const total = tf.add(safeNu, z2);
+      const halfTail = tf.mul(regularizedBeta(tf.mul(safeNu, 0.5), tf.fill(shape, 0.5), tf.div(safeNu, total), tf.div(z2, total)), 0.5);
+      const t = tf.where(tf.greater(z, 0), tf.sub(1, halfTail), halfTail);
+      return tf.where(normal, tf.mul(tf.add(tf.erf(tf.div(z, Math.SQRT2)), 1), 0.5), t);
     });
   }
 

@@ -1,3 +1,4 @@
+export { betainc } from './betainc';
 export { cholesky } from './cholesky';
 export { digamma } from './digamma';
 export { expm1 } from './expm1';

@@ -35,10 +35,10 @@ const check = (label, fn) => async (...args) => {
 async function open(context, origin, path, backend, load) {
   const page = await context.newPage();
   const errors = [];
-  let bytes = 0;
+  const bodies = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('response', async (r) => { bytes += (await r.body().catch(() => Buffer.alloc(0))).length; });
+  page.on('response', (r) => bodies.push(r.body().then((b) => b.length, () => 0)));
   await page.addInitScript(() => {
     window.longTasks = [];
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
@@ -50,7 +50,8 @@ async function open(context, origin, path, backend, load) {
   if (error) throw new Error(`the page reports: ${error}`);
   const name = path.split('.')[0];
   if (backend === 'wasm' && load.pages[name] === undefined) {
-    load.pages[name] = { transferredBytes: bytes, interactiveMs: Math.round(await page.evaluate(() => window.playground.interactiveMs)) };
+    const transferredBytes = (await Promise.all(bodies)).reduce((a, b) => a + b, 0);
+    load.pages[name] = { transferredBytes, interactiveMs: Math.round(await page.evaluate(() => window.playground.interactiveMs)) };
   }
   return { page, errors };
 }

@@ -167,5 +167,15 @@ async function moveMarker(zx, zy) {
   publish({ marker: [mx, my] });
 }
 
+// A fresh page's first training step sets up the backend's kernels and memory (about 60 ms on wasm):
+// take it now, on a throwaway VAE, so that no step of a training run is a long task.
+newVAE();
+const warmUpRows = tf.slice(train0.x, [0, 0], [128, 64]);
+await vae.fit(warmUpRows, { steps: 1, batchSize: 128 });
+warmUpRows.dispose();
+vae.dispose();
+networks.forEach((n) => n.dispose());
+[vae, networks] = [null, []];
+
 publish({ ready: true });
 page.say(`Running on ${page.backend}. Press Train.`);

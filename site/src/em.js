@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GaussianMixture } from 'latent';
 import { checkerboard, eightGaussians, pinwheel, rings, twoMoons } from 'latent/datasets';
 import { CLASS_COLOURS, dots, lineChart, mix, plane } from './charts.js';
-import { button, choice, el, figure, nextFrame, publish, slider, startPage, urlState } from './ui.js';
+import { button, choice, el, figure, nextFrame, publish, serialQueue, slider, startPage, urlState } from './ui.js';
 
 const DATASETS = { eightGaussians, pinwheel, twoMoons, rings, checkerboard };
 const MAX_K = 10;
@@ -28,20 +28,26 @@ let bics = [];
 let runController = null;
 let loaded = false; // ready only once the URL's steps are replayed
 
+const queue = serialQueue(page);
 const restart = () => {
   model?.dispose();
   model = null;
   curve = [];
   state.set('steps', 0);
+  return draw();
 };
-choice(page.controls, { label: 'Data', value: v.dataset, options: Object.keys(DATASETS).map((d) => [d, d]), onChange: async (d) => { state.set('dataset', d); state.set('added', ''); await loadPoints(); restart(); draw(); } });
-slider(page.controls, { label: 'Points', min: 50, max: 2000, step: 50, value: v.n, onChange: async (n) => { state.set('n', n); await loadPoints(); restart(); draw(); } });
-slider(page.controls, { label: 'Components K', min: 1, max: MAX_K, step: 1, value: v.K, onChange: (k) => { state.set('K', k); restart(); draw(); } });
-choice(page.controls, { label: 'Covariance', value: v.cov, options: ['full', 'tied', 'diag', 'spherical'].map((c) => [c, c]), onChange: (c) => { state.set('cov', c); restart(); draw(); } });
-const stepButton = button(page.controls, 'Step', () => step());
+const reload = async () => {
+  await loadPoints();
+  return restart();
+};
+choice(page.controls, { label: 'Data', value: v.dataset, options: Object.keys(DATASETS).map((d) => [d, d]), onChange: (d) => { state.set('dataset', d); state.set('added', ''); runController?.abort(); queue(reload); } });
+slider(page.controls, { label: 'Points', min: 50, max: 2000, step: 50, value: v.n, onChange: (n) => { state.set('n', n); runController?.abort(); queue(reload); } });
+slider(page.controls, { label: 'Components K', min: 1, max: MAX_K, step: 1, value: v.K, onChange: (k) => { state.set('K', k); runController?.abort(); queue(restart); } });
+choice(page.controls, { label: 'Covariance', value: v.cov, options: ['full', 'tied', 'diag', 'spherical'].map((c) => [c, c]), onChange: (c) => { state.set('cov', c); runController?.abort(); queue(restart); } });
+const stepButton = button(page.controls, 'Step', () => queue(step));
 const runButton = button(page.controls, 'Run', () => run());
-button(page.controls, 'Reset', () => { runController?.abort(); restart(); draw(); });
-const bicButton = button(page.controls, `BIC for K = 1…${MAX_K}`, () => bicCurve());
+button(page.controls, 'Reset', () => { runController?.abort(); queue(restart); });
+const bicButton = button(page.controls, `BIC for K = 1…${MAX_K}`, () => queue(bicCurve));
 
 const planeBody = figure(page.figures, 'Points and components', '— colour: responsibilities; click to add a point.');
 const curveBody = figure(page.figures, 'Log-likelihood', '— mean per point, after each EM step.');
@@ -76,7 +82,7 @@ async function run() {
   stepButton.disabled = true;
   try {
     for (let i = 0; i < 100 && !runController.signal.aborted; i++) {
-      await step();
+      await queue(step);
       const n = curve.length;
       if (n > 1 && curve[n - 1] - curve[n - 2] < 1e-4) break;
       await nextFrame();
@@ -119,7 +125,7 @@ async function draw() {
     const p = view.toPoint(event.clientX - rect.left, event.clientY - rect.top).map((c) => Number(c.toFixed(2)));
     points.push(p);
     state.set('added', [v.added, p.join(',')].filter(Boolean).join(';'));
-    draw();
+    queue(draw);
   });
   let colours = '#777';
   if (model?.isFitted) {

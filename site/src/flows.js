@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Chain, maf, nsf, realNVP } from 'latent';
 import { checkerboard, eightGaussians, pinwheel, rings, twoMoons } from 'latent/datasets';
 import { COLOURS, dots, heatmap, lineChart, plane, ramp } from './charts.js';
-import { button, choice, el, figure, nextFrame, publish, slider, startPage, urlState } from './ui.js';
+import { button, choice, el, figure, nextFrame, publish, serialQueue, slider, startPage, urlState } from './ui.js';
 
 const DATASETS = { twoMoons, eightGaussians, checkerboard, pinwheel, rings };
 const ENTROPY = { twoMoons: 2.392, eightGaussians: 2.834, checkerboard: Math.log(32) }; // issue 13's reference values
@@ -28,8 +28,8 @@ const page = await startPage({
   state,
 });
 
-choice(page.controls, { label: 'Data', value: v.dataset, options: Object.keys(DATASETS).map((d) => [d, d]), onChange: (d) => { state.set('dataset', d); reset(); } });
-choice(page.controls, { label: 'Flow', value: v.flow, options: [['realNVP', 'RealNVP (affine couplings)'], ['maf', 'MAF (MADE layers)'], ['nsf', 'Spline couplings (NSF)']], onChange: (f) => { state.set('flow', f); reset(); } });
+choice(page.controls, { label: 'Data', value: v.dataset, options: Object.keys(DATASETS).map((d) => [d, d]), onChange: (d) => { state.set('dataset', d); queue(reset); } });
+choice(page.controls, { label: 'Flow', value: v.flow, options: [['realNVP', 'RealNVP (affine couplings)'], ['maf', 'MAF (MADE layers)'], ['nsf', 'Spline couplings (NSF)']], onChange: (f) => { state.set('flow', f); queue(reset); } });
 slider(page.controls, { label: 'Steps', min: 100, max: 5000, step: 100, value: v.steps, onChange: (s) => state.set('steps', s) });
 slider(page.controls, { label: 'Batch', min: 64, max: 1024, step: 64, value: v.batch, onChange: (b) => state.set('batch', b) });
 const trainButton = button(page.controls, 'Train', () => toggle());
@@ -41,23 +41,32 @@ const densityBody = figure(page.figures, 'Learned density', '— p(x) on [−4, 
 const samplesBody = figure(page.figures, 'Samples', '— 1000 draws from the flow (blue) over 1000 data points (grey).');
 const warpsBody = figure(page.figures, 'Layer by layer', '— Gaussian draws (coloured by angle) after each trainable layer.');
 
+const queue = serialQueue(page);
 let flow = null;
 let done = 0;
 let curve = [];
 let running = null;
 const testPoints = () => DATASETS[v.dataset](2000, { seed: 999 });
 
-function reset() {
+let training = Promise.resolve();
+
+/** A new flow (after the training run in progress, if any, has stopped). */
+async function reset() {
   running?.abort();
+  await training;
   flow?.dispose();
   flow = BUILDERS[v.flow](v.seed);
   done = 0;
   curve = [];
-  draw();
+  await draw();
 }
 
-async function toggle() {
+function toggle() {
   if (running) return running.abort();
+  training = train();
+}
+
+async function train() {
   running = new AbortController();
   trainButton.textContent = 'Pause';
   const { signal } = running;
@@ -137,4 +146,4 @@ async function drawWarps() {
   warpsBody.append(row);
 }
 
-reset();
+await reset();

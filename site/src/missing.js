@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BernoulliMixture } from 'latent';
 import { digits } from 'latent/datasets';
 import { COLOURS, digitImages } from './charts.js';
-import { button, choice, el, figure, publish, slider, startPage, urlState } from './ui.js';
+import { button, choice, el, figure, publish, serialQueue, slider, startPage, urlState } from './ui.js';
 
 const MASKS = { top: 'top half hidden', bottom: 'bottom half hidden', left: 'left half hidden', right: 'right half hidden', random: 'random half hidden' };
 const state = urlState({ K: 20, mask: 'top', index: 0, seed: 1 });
@@ -20,10 +20,11 @@ const page = await startPage({
   state,
 });
 
-slider(page.controls, { label: 'Components K', min: 2, max: 60, step: 1, value: v.K, onChange: (k) => { state.set('K', k); fit(); } });
-choice(page.controls, { label: 'Hidden', value: v.mask, options: Object.entries(MASKS), onChange: (m) => { state.set('mask', m); show(); } });
-slider(page.controls, { label: 'Test digit', min: 0, max: 296, step: 1, value: v.index, onInput: (i) => { state.set('index', i); show(); } });
-const fitButton = button(page.controls, 'Refit', () => fit());
+const queue = serialQueue(page);
+slider(page.controls, { label: 'Components K', min: 2, max: 60, step: 1, value: v.K, onChange: (k) => { state.set('K', k); queue(fit); } });
+choice(page.controls, { label: 'Hidden', value: v.mask, options: Object.entries(MASKS), onChange: (m) => { state.set('mask', m); queue(async () => { await score(); await show(); }); } });
+slider(page.controls, { label: 'Test digit', min: 0, max: 296, step: 1, value: v.index, onInput: (i) => { state.set('index', i); queue(show); } });
+const fitButton = button(page.controls, 'Refit', () => queue(fit));
 
 const digitBody = figure(page.figures, 'Filling in', '— the digit, what the model sees (orange: hidden), and its fill-in (grey level: P(pixel on)).');
 const componentsBody = figure(page.figures, 'Components it used', '— the most probable components given the visible pixels.');

@@ -135,6 +135,21 @@ export function figure(parent, title, caption = '') {
   return body;
 }
 
+/**
+ * A queue: `queue(fn)` runs `fn` once everything queued before it has finished, so that a click during a
+ * fit waits for it instead of disposing the model under it. Errors are shown in the status line.
+ */
+export function serialQueue(page) {
+  let last = Promise.resolve();
+  return (fn) => {
+    last = last.then(fn).catch((e) => {
+      page.say(`Error: ${e.message}`);
+      publish({ error: e.message });
+    });
+    return last;
+  };
+}
+
 /** Resolves after the browser has had a chance to render and handle input. */
 export function nextFrame() {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));

@@ -60,8 +60,10 @@ const wasm = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 mkdirSync(join(out, 'wasm'));
 for (const f of readdirSync(wasm).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasm, f), join(out, 'wasm', f));
 
-// The API docs and guides, with a link to the playground on every page.
-execFileSync(join(root, 'node_modules/.bin/typedoc'), ['--out', join(out, 'api'), '--logLevel', 'Warn'], { cwd: root, stdio: 'inherit' });
+// The API docs and guides, with a link to the playground on every page (`--reuse-docs`: copy docs/api,
+// just built by `npm run docs`, instead of running typedoc again).
+if (process.argv.includes('--reuse-docs')) cpSync(join(root, 'docs/api'), join(out, 'api'), { recursive: true });
+else execFileSync(join(root, 'node_modules/.bin/typedoc'), ['--out', join(out, 'api'), '--logLevel', 'Warn'], { cwd: root, stdio: 'inherit' });
 const htmlFiles = (dir) => readdirSync(dir).flatMap((f) => {
   const p = join(dir, f);
   return statSync(p).isDirectory() ? htmlFiles(p) : p.endsWith('.html') ? [p] : [];

@@ -192,7 +192,7 @@ async function em(context, origin, backend, load) {
 }
 
 async function vae(context, origin, backend, load) {
-  const epochs = backend === 'wasm' ? 15 : 4;
+  const epochs = backend === 'wasm' ? 15 : 3;
   const { page, errors } = await open(context, origin, `vae.html?epochs=${epochs}`, backend, load);
   let trainingFrom = 0;
   await check(`vae on ${backend}: trains (Train pressed with Enter); the training bound rises and test ELBO ≤ test IWAE_20`, async () => {
@@ -245,7 +245,7 @@ async function missing(context, origin, backend, load) {
 }
 
 async function flows(context, origin, backend, load) {
-  const steps = backend === 'wasm' ? 400 : 100;
+  const steps = backend === 'wasm' ? 400 : 50;
   const { page, errors } = await open(context, origin, `flows.html?steps=${steps}&dataset=eightGaussians&flow=realNVP`, backend, load);
   await check(`flows on ${backend}: the test NLL falls while it trains (Train pressed with Space)`, async () => {
     await page.focus('button:has-text("Train")');

@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'site/src');
 const out = join(root, 'site/dist');
-export const PAGES = {
+const PAGES = {
   bounds: 'Bounds on the evidence',
   em: 'EM for Gaussian mixtures',
   vae: 'A variational autoencoder',

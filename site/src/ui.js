@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from 'latent';
 
-export const PAGES = [
+const PAGES = [
   ['bounds', 'Bounds'],
   ['em', 'EM'],
   ['vae', 'VAE'],

@@ -88,8 +88,8 @@ export class Beta extends Distribution {
   cdf(value: TensorInput): tf.Tensor {
     return tf.tidy(() => {
       const x = this.checkValue(value, constraints.real, 'Beta.cdf');
-      const shape = broadcastShapes('Beta.cdf', x.shape, this.batchShape);
-      return betainc(expandTo(this.concentration1, shape), expandTo(this.concentration0, shape), tf.broadcastTo(x, shape));
+      broadcastShapes('Beta.cdf', x.shape, this.batchShape); // a ShapeError naming Beta.cdf; betainc broadcasts
+      return betainc(this.concentration1, this.concentration0, x);
     });
   }
 

@@ -5,6 +5,7 @@ import type { Seed } from '../random/seed';
 import { constraints } from './constraints';
 import type { DistributionOptions, TensorInput } from './distribution';
 import { LocationScale } from './location-scale';
+import { normalCdf } from './normal-cdf';
 import { expandTo } from './shapes';
 
 /** Parameters of {@link LogNormal}. */
@@ -56,8 +57,8 @@ export class LogNormal extends LocationScale {
     return tf.tidy(() => {
       const x = this.checkValue(value, constraints.real, 'LogNormal.cdf');
       const positive = tf.greater(x, 0);
-      const z = tf.div(tf.sub(tf.log(tf.where(positive, x, tf.onesLike(x))), this.loc), tf.mul(this.scale, Math.SQRT2));
-      return tf.where(positive, tf.mul(tf.add(tf.erf(z), 1), 0.5), tf.zerosLike(z));
+      const inside = normalCdf(tf.sub(tf.log(tf.where(positive, x, tf.onesLike(x))), this.loc), this.scale);
+      return tf.where(positive, inside, tf.zerosLike(inside));
     });
   }
 

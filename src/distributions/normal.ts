@@ -8,6 +8,7 @@ import { Distribution, type DistributionOptions, type TensorInput } from './dist
 import { ndtri } from '../math/ndtri';
 import { broadcastShapes, expandTo } from './shapes';
 import { centred, mleSample, sampleMean } from './mle-sample';
+import { normalCdf } from './normal-cdf';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -96,8 +97,7 @@ export class Normal extends Distribution {
   /** P(X <= x) = ½ erfc(−z/√2). */
   cdf(value: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const z = tf.div(tf.sub(this.checkValue(value, constraints.real, 'Normal.cdf'), this.loc), tf.mul(this.scale, Math.SQRT2));
-      return tf.mul(tf.add(tf.erf(z), 1), 0.5);
+      return normalCdf(tf.sub(this.checkValue(value, constraints.real, 'Normal.cdf'), this.loc), this.scale);
     });
   }
 

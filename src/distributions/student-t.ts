@@ -10,6 +10,7 @@ import { splitSeed, type Seed } from '../random/seed';
 import { constraints } from './constraints';
 import { Distribution, type DistributionOptions, type TensorInput } from './distribution';
 import { standardGamma } from './gamma-draws';
+import { normalCdf } from './normal-cdf';
 import { broadcastShapes, expandTo } from './shapes';
 import { checkParameters } from './validation';
 
@@ -137,7 +138,7 @@ export class StudentT extends Distribution {
       const total = tf.add(safeNu, z2);
       const halfTail = tf.mul(regularizedBeta(tf.mul(safeNu, 0.5), tf.fill(shape, 0.5), tf.div(safeNu, total), tf.div(z2, total)), 0.5);
       const t = tf.where(tf.greater(z, 0), tf.sub(1, halfTail), halfTail);
-      return tf.where(normal, tf.mul(tf.add(tf.erf(tf.div(z, Math.SQRT2)), 1), 0.5), t);
+      return tf.where(normal, normalCdf(z, 1), t);
     });
   }
 

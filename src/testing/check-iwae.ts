@@ -10,7 +10,7 @@ export type StudentIwae = (logJoint: (z: tf.Tensor) => tf.Tensor, q: Distributio
 export interface ExerciseOptions {
   /** Calls of the student's function per statistical law (default 400). */
   repetitions?: number;
-  /** Seed of the reference values (default 1). */
+  /** Seed of the reference values (default 1; `checkImportanceSampling` needs none). */
   seed?: number;
 }
 

@@ -9,7 +9,7 @@ import { callStudent, LawBroken, show, type StudentNumber } from './exercise-rep
 export function gaussianEvidenceModel(x: number, noise: number) {
   const v = 1 + noise * noise;
   const logJoint = (z: tf.Tensor): tf.Tensor =>
-    tf.tidy(() => tf.add(new Normal({ loc: 0, scale: 1 }).logProb(z), new Normal({ loc: z, scale: noise }).logProb(tf.fill(z.shape, x))));
+    tf.tidy(() => tf.add(new Normal({ loc: 0, scale: 1 }).logProb(z), new Normal({ loc: z, scale: noise }).logProb(x)));
   const logEvidence = -0.5 * Math.log(2 * Math.PI * v) - (x * x) / (2 * v);
   const posterior = { loc: x / v, scale: noise / Math.sqrt(v) };
   const elbo = (m: number, s: number): number =>

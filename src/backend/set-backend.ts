@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installWasmCopyKernels } from './wasm-copy-kernels';
+import { installWasmElementwiseKernels } from './wasm-elementwise-kernels';
 import { BackendUnavailableError, describeError, ValidationError } from '../errors';
 import { BACKEND_NAMES, BACKEND_PACKAGES, isBackendName, type BackendName } from './backend-name';
 import { defaultWasmPaths, PLATFORM, prepareWebGPU } from './platform';
@@ -77,7 +78,10 @@ async function loadBackend(name: BackendName, options: SetBackendOptions): Promi
   if (tf.findBackendFactory(name) == null) {
     throw new BackendUnavailableError(name, registrationFailure(name, packageName));
   }
-  if (name === 'wasm') installWasmCopyKernels();
+  if (name === 'wasm') {
+    installWasmCopyKernels();
+    installWasmElementwiseKernels();
+  }
 }
 
 /** Literal specifiers, so that bundlers can split each backend into a lazily loaded chunk. */

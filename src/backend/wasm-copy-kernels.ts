@@ -1,38 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-type Values = Float32Array | Int32Array | Uint8Array;
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Values;
-}
-
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: WasmBackend };
+import { type HeapValues, replaceWasmKernel, type WasmBackend } from './replace-wasm-kernel';
 
 let installed = false;
 
 /**
- * Replaces the wasm backend's copying kernels — Slice, SplitV, Unpack and
- * Concat — by ones that copy only what they return, element by element where
- * the contiguous runs are short. tfjs-backend-wasm 4.22 first copies the
- * whole input out of the heap (`readSync`) for every slice, so each piece of
- * a `split` or `unstack` costs the size of its input (cutting a 36,000-float
- * vector into 48 pieces took 5 ms), and copies every run, however short,
- * with a typed-array `set` (splitting or joining the columns of 10,000 × 2
- * points: 2 ms). A flow works column by column on such data. Same results,
- * bit for bit; strings go to the original kernels.
+ * Replaces the wasm backend's copying kernels — Slice, SplitV, Unpack,
+ * Concat, Tile and GatherV2 — by ones that copy only what they return,
+ * and Identity by one that shares its input's memory as the cpu backend's
+ * does (tfjs-backend-wasm copies it: `tf.where` clones both branches),
+ * element by element where the contiguous runs are short. tfjs-backend-wasm
+ * 4.22 first copies the whole input out of the heap (`readSync`) for every
+ * slice, so each piece of a `split` or `unstack` costs the size of its input
+ * (cutting a 36,000-float vector into 48 pieces took 5 ms), and copies every
+ * run, however short, with a typed-array `set` (splitting or joining the
+ * columns of 10,000 × 2 points: 2 ms). A flow works column by column on such
+ * data. Its Tile and GatherV2 compute a multi-index per element: broadcasting
+ * a scalar to 1e6 values took 43 ms (a `tf.where` with a constant branch
+ * does that), gathering 1e6 values from a table 60 ms; here 0.3 and 3 ms.
+ * Same results, bit for bit; strings go to the original kernels.
  */
 export function installWasmCopyKernels(): void {
   if (installed) return;
-  const originals = ['Slice', 'SplitV', 'Unpack', 'Concat'].map((name) => tf.getKernel(name, 'wasm'));
-  if (originals.some((k) => k === undefined)) return;
   installed = true;
-  const [slice, splitV, unpack, concat] = originals as [tf.KernelConfig, tf.KernelConfig, tf.KernelConfig, tf.KernelConfig];
-  replace(slice, ({ inputs: { x }, attrs, backend }) => {
+  replaceWasmKernel('Slice', ({ inputs: { x }, attrs, backend }) => {
     const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin as number[], attrs.size as number[]) as [number[], number[]];
     return copySlice(backend, x as tf.TensorInfo, begin, size);
   });
-  replace(splitV, ({ inputs: { x }, attrs, backend }) => {
+  replaceWasmKernel('SplitV', ({ inputs: { x }, attrs, backend }) => {
     const input = x as tf.TensorInfo;
     const axis = tf.util.parseAxisParam(attrs.axis as number, input.shape)[0] as number;
     const sizes = tf.backend_util.prepareSplitSize(input as tf.Tensor, attrs.numOrSizeSplits as number[] | number, axis);
@@ -45,7 +39,7 @@ export function installWasmCopyKernels(): void {
       return out;
     });
   });
-  replace(unpack, ({ inputs: { value }, attrs, backend }) => {
+  replaceWasmKernel('Unpack', ({ inputs: { value }, attrs, backend }) => {
     const input = value as tf.TensorInfo;
     const axis = ((attrs.axis as number) + input.shape.length) % input.shape.length;
     const size = [...input.shape];
@@ -57,12 +51,12 @@ export function installWasmCopyKernels(): void {
       return { dataId, dtype, shape: outShape };
     });
   });
-
-  replace(concat, ({ inputs, attrs, backend }) => {
+  replaceWasmKernel('Concat', (args, original) => {
+    const { inputs, attrs, backend } = args;
     const all = Object.values(inputs);
     const parts = all.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
     const first = all[0] as tf.TensorInfo;
-    if (parts.length < 2) return concat.kernelFunc({ inputs, attrs, backend } as never) as tf.TensorInfo;
+    if (parts.length < 2) return original(args);
     const axis = tf.util.parseAxisParam(attrs.axis as number, first.shape)[0] as number;
     const out = backend.makeOutput(tf.backend_util.computeOutShape(all.map((t) => t.shape), axis), first.dtype);
     const target = backend.typedArrayFromHeap(out);
@@ -80,21 +74,19 @@ export function installWasmCopyKernels(): void {
     }
     return out;
   });
-
-  function replace(original: tf.KernelConfig, fast: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]): void {
-    tf.unregisterKernel(original.kernelName, 'wasm');
-    tf.registerKernel({
-      ...original,
-      kernelFunc: (args) => {
-        const input = Object.values(args.inputs)[0] as tf.TensorInfo;
-        return input.dtype === 'string' ? original.kernelFunc(args) : fast(args as unknown as KernelArgs);
-      },
-    });
-  }
+  replaceWasmKernel('Identity', ({ inputs: { x }, backend }) => {
+    const { dataId, shape, dtype } = x as tf.TensorInfo;
+    backend.incRef(dataId);
+    return { dataId, shape, dtype };
+  });
+  replaceWasmKernel('Tile', ({ inputs: { x }, attrs, backend }) => tile(backend, x as tf.TensorInfo, attrs.reps as number[]));
+  replaceWasmKernel('GatherV2', ({ inputs: { x, indices }, attrs, backend }) =>
+    gather(backend, x as tf.TensorInfo, indices as tf.TensorInfo, attrs.axis as number, (attrs.batchDims as number | undefined) ?? 0),
+  );
 }
 
 /** target[to..to+n) = source[from..from+n): a loop for short runs, where `set` costs more than the copy. */
-function copyRun(target: Values, to: number, source: Values, from: number, n: number): void {
+function copyRun(target: HeapValues, to: number, source: HeapValues, from: number, n: number): void {
   if (n < 64) {
     for (let i = 0; i < n; i++) target[to + i] = source[from + i] as number;
   } else {
@@ -125,6 +117,67 @@ function copySlice(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size
       index[d] = (index[d] as number) + 1;
       if ((index[d] as number) < (size[d] as number)) break;
       index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** x repeated `reps[d]` times along each axis d: each output row along the last axis is x's row repeated. */
+function tile(backend: WasmBackend, x: tf.TensorInfo, reps: number[]): tf.TensorInfo {
+  const shape = x.shape.map((d, i) => d * (reps[i] as number));
+  const out = backend.makeOutput(shape, x.dtype);
+  const target = backend.typedArrayFromHeap(out);
+  const source = backend.typedArrayFromHeap(x);
+  if (target.length === 0) return out;
+  if (source.length === 1) {
+    target.fill(source[0] as number);
+    return out;
+  }
+  const rank = x.shape.length;
+  const run = x.shape[rank - 1] as number;
+  const strides = tf.util.computeStrides(x.shape);
+  const rowLength = shape[rank - 1] as number;
+  const index = new Array<number>(rank - 1).fill(0);
+  for (let row = 0; row < target.length / rowLength; row++) {
+    let from = 0;
+    for (let d = 0; d < rank - 1; d++) from += ((index[d] as number) % (x.shape[d] as number)) * (strides[d] as number);
+    for (let to = row * rowLength; to < (row + 1) * rowLength; to += run) copyRun(target, to, source, from, run);
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d] = (index[d] as number) + 1;
+      if ((index[d] as number) < (shape[d] as number)) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** tf.gather's kernel: out[b, o, i, s] = x[b, o, indices[b, i], s], every index checked first (tfjs's message). */
+function gather(backend: WasmBackend, x: tf.TensorInfo, indices: tf.TensorInfo, axis: number, batchDims: number): tf.TensorInfo {
+  const ax = tf.util.parseAxisParam(axis, x.shape)[0] as number;
+  const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(x as tf.Tensor, indices as tf.Tensor, ax, batchDims);
+  const axisSize = x.shape[ax] as number;
+  const ids = backend.typedArrayFromHeap(indices);
+  for (const index of ids) {
+    if (!(index >= 0 && index <= axisSize - 1)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${axisSize - 1}]`);
+  }
+  const out = backend.makeOutput(info.outputShape, x.dtype);
+  const target = backend.typedArrayFromHeap(out);
+  const source = backend.typedArrayFromHeap(x);
+  const idx = backend.typedArrayFromHeap(indices);
+  const { batchSize, outerSize, sliceSize } = info;
+  const perBatch = idx.length / batchSize;
+  if (sliceSize === 1 && batchSize * outerSize === 1) {
+    for (let i = 0; i < idx.length; i++) target[i] = source[idx[i] as number] as number;
+    return out;
+  }
+  let to = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let o = 0; o < outerSize; o++) {
+      const base = (b * outerSize + o) * axisSize;
+      for (let i = 0; i < perBatch; i++) {
+        copyRun(target, to, source, (base + (idx[b * perBatch + i] as number)) * sliceSize, sliceSize);
+        to += sliceSize;
+      }
     }
   }
   return out;

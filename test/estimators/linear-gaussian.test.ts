@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
 import { describeEachBackend, expectClose, values } from '../helpers/backends';
 import { importanceWeightedBound } from '../../src/estimators/importance-weighted-bound';
 import { logImportanceWeights } from '../../src/estimators/log-weights';

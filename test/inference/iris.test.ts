@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { iris } from 'latent/datasets';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from '../helpers/backends';

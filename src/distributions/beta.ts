@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { digamma } from '../math/digamma';
 import { betainc } from '../math/betainc';
+import { betaincinv } from '../math/betaincinv';
 import { lbeta } from '../math/lbeta';
 import { stopGradient } from '../math/stop-gradient';
 import { splitSeed, type Seed } from '../random/seed';
@@ -90,6 +91,18 @@ export class Beta extends Distribution {
       const x = this.checkValue(value, constraints.real, 'Beta.cdf');
       broadcastShapes('Beta.cdf', x.shape, this.batchShape); // a ShapeError naming Beta.cdf; betainc broadcasts
       return betainc(this.concentration1, this.concentration0, x);
+    });
+  }
+
+  /**
+   * The quantile: x with I_x(a, b) = p ({@link betaincinv}: Halley steps on the cdf, within 4e-4
+   * relative of scipy). Differentiable in p, a and b (implicitly).
+   */
+  icdf(p: TensorInput): tf.Tensor {
+    return tf.tidy(() => {
+      const q = this.checkValue(p, constraints.unitInterval, 'Beta.icdf', 'p');
+      broadcastShapes('Beta.icdf', q.shape, this.batchShape);
+      return betaincinv(this.concentration1, this.concentration0, q);
     });
   }
 

@@ -37,8 +37,8 @@ function logPrefactor(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
   return tf.where(large, stirling, direct);
 }
 
-/** P(a, x) and ∂P/∂a by the series e^L Σ xⁿ / ((a + 1)…(a + n)), for x < a + 1. */
-function lowerSeries(a: tf.Tensor, x: tf.Tensor, terms: number): [tf.Tensor, tf.Tensor] {
+/** P(a, x) and ∂P/∂a by the series e^L Σ xⁿ / ((a + 1)…(a + n)), for x < a + 1 (∂P/∂a only `withSlope`, else 0). */
+function lowerSeries(a: tf.Tensor, x: tf.Tensor, terms: number, withSlope: boolean): [tf.Tensor, tf.Tensor] {
   let term = tf.onesLike(a);
   let dTerm = tf.zerosLike(a);
   let total = tf.onesLike(a);
@@ -46,19 +46,22 @@ function lowerSeries(a: tf.Tensor, x: tf.Tensor, terms: number): [tf.Tensor, tf.
   for (let n = 1; n <= terms; n++) {
     const denominator = tf.add(a, n);
     const ratio = tf.div(x, denominator);
-    dTerm = tf.mul(tf.sub(dTerm, tf.div(term, denominator)), ratio);
+    if (withSlope) {
+      dTerm = tf.mul(tf.sub(dTerm, tf.div(term, denominator)), ratio);
+      dTotal = tf.add(dTotal, dTerm);
+    }
     term = tf.mul(term, ratio);
     total = tf.add(total, term);
-    dTotal = tf.add(dTotal, dTerm);
   }
   const prefactor = tf.exp(logPrefactor(a, x));
   const p = tf.mul(prefactor, total);
+  if (!withSlope) return [p, dTotal];
   const dp = tf.mul(prefactor, tf.add(tf.mul(total, tf.sub(tf.log(x), digamma(tf.add(a, 1)))), dTotal));
   return [p, dp];
 }
 
-/** Q(a, x) = 1 − P and ∂Q/∂a by Lentz's continued fraction, differentiated forward in a; for x ≥ a + 1. */
-function upperFraction(a: tf.Tensor, x: tf.Tensor, terms: number): [tf.Tensor, tf.Tensor] {
+/** Q(a, x) = 1 − P and ∂Q/∂a by Lentz's continued fraction, differentiated forward in a (only `withSlope`, else 0); for x ≥ a + 1. */
+function upperFraction(a: tf.Tensor, x: tf.Tensor, terms: number, withSlope: boolean): [tf.Tensor, tf.Tensor] {
   let b = tf.sub(tf.add(x, 1), a);
   let c = tf.fill(a.shape, 1 / TINY);
   let dc = tf.zerosLike(a);
@@ -70,36 +73,49 @@ function upperFraction(a: tf.Tensor, x: tf.Tensor, terms: number): [tf.Tensor, t
     const an = tf.mul(tf.sub(a, i), i); // −i (i − a)
     b = tf.add(b, 2);
     // d ← 1 / (b + an·d), c ← b + an / c, with ∂an/∂a = i and ∂b/∂a = −1
-    const dDenominator = tf.add(b, tf.mul(an, d));
-    const dDenominatorGrad = tf.add(tf.sub(tf.mul(d, i), 1), tf.mul(an, dd));
-    const newD = tf.reciprocal(dDenominator);
-    dd = tf.mul(tf.neg(tf.square(newD)), dDenominatorGrad);
-    d = newD;
+    const newD = tf.reciprocal(tf.add(b, tf.mul(an, d)));
     const newC = tf.add(b, tf.div(an, c));
-    dc = tf.add(-1, tf.sub(tf.div(i, c), tf.div(tf.mul(an, dc), tf.square(c))));
+    const delta = tf.mul(newC, newD);
+    if (withSlope) {
+      const dDenominatorGrad = tf.add(tf.sub(tf.mul(d, i), 1), tf.mul(an, dd));
+      dd = tf.mul(tf.neg(tf.square(newD)), dDenominatorGrad);
+      dc = tf.add(-1, tf.sub(tf.div(i, c), tf.div(tf.mul(an, dc), tf.square(c))));
+      dh = tf.add(tf.mul(dh, delta), tf.mul(h, tf.add(tf.mul(dc, newD), tf.mul(newC, dd))));
+    }
+    d = newD;
     c = newC;
-    const delta = tf.mul(c, d);
-    const dDelta = tf.add(tf.mul(dc, d), tf.mul(c, dd));
-    dh = tf.add(tf.mul(dh, delta), tf.mul(h, dDelta));
     h = tf.mul(h, delta);
   }
   // Q = e^{L + log a} h, L the series' log-prefactor: x^a e^{−x} / Γ(a) = a · x^a e^{−x} / Γ(a + 1).
   const prefactor = tf.exp(tf.add(logPrefactor(a, x), tf.log(a)));
   const q = tf.mul(prefactor, h);
+  if (!withSlope) return [q, dh];
   const dq = tf.mul(prefactor, tf.add(tf.mul(h, tf.sub(tf.log(x), digamma(a))), dh));
   return [q, dq];
 }
 
-/** P(a, x) and ∂P/∂a, each region computed on inputs valid for it so that the other never sees NaN. */
-function lowerRegularized(a: tf.Tensor, x: tf.Tensor): [tf.Tensor, tf.Tensor] {
+/**
+ * P(a, x), ∂P/∂a and Q(a, x) = 1 − P, each region computed on inputs valid for it so that the
+ * other never sees NaN; P and Q each taken from the side that computes it directly where it is small.
+ */
+function regularized(a: tf.Tensor, x: tf.Tensor, withSlope = true): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const [seriesTerms, fractionTerms] = termCounts(a);
   const series = tf.less(x, tf.add(a, 1));
-  const [ps, dps] = lowerSeries(tf.where(series, a, tf.onesLike(a)), tf.where(series, x, tf.fill(x.shape, 0.5)), seriesTerms);
-  const [qf, dqf] = upperFraction(tf.where(series, tf.onesLike(a), a), tf.where(series, tf.fill(x.shape, 3), x), fractionTerms);
+  const [ps, dps] = lowerSeries(tf.where(series, a, tf.onesLike(a)), tf.where(series, x, tf.fill(x.shape, 0.5)), seriesTerms, withSlope);
+  const [qf, dqf] = upperFraction(tf.where(series, tf.onesLike(a), a), tf.where(series, tf.fill(x.shape, 3), x), fractionTerms, withSlope);
   const zero = tf.lessEqual(x, 0);
   const p = tf.where(zero, tf.zerosLike(x), tf.where(series, ps, tf.sub(1, qf)));
   const dp = tf.where(zero, tf.zerosLike(x), tf.where(series, dps, tf.neg(dqf)));
-  return [tf.clipByValue(p, 0, 1), dp];
+  const q = tf.where(zero, tf.onesLike(x), tf.where(series, tf.sub(1, ps), qf));
+  return [tf.clipByValue(p, 0, 1), dp, tf.clipByValue(q, 0, 1)];
+}
+
+/** P(a, x) and Q(a, x) = 1 − P (a and x of one shape), neither rounded as one minus the other where it is small; no gradient. */
+export function igammaPair(a: tf.Tensor, x: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
+    const [p, , q] = regularized(a, x, false);
+    return [p, q];
+  });
 }
 
 /**
@@ -128,7 +144,7 @@ export function igamma(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
   }
   const op = tf.customGrad((...args) => {
     const [first, second, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const [value, dA] = tf.tidy(() => lowerRegularized(tf.add(first, tf.zeros(shape)), tf.add(second, tf.zeros(shape))));
+    const [value, dA] = tf.tidy(() => regularized(tf.add(first, tf.zeros(shape)), tf.add(second, tf.zeros(shape))).slice(0, 2) as [tf.Tensor, tf.Tensor]);
     save([first, second, dA]);
     return {
       value,
@@ -159,5 +175,5 @@ function gammaDensity(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
  * its shape, for implicit reparameterisation. Not differentiable itself.
  */
 export function igammaGradA(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => lowerRegularized(a, x)[1]);
+  return tf.tidy(() => regularized(a, x)[1]);
 }

@@ -1,9 +1,11 @@
 export { betainc } from './betainc';
+export { betaincinv } from './betaincinv';
 export { cholesky } from './cholesky';
 export { digamma } from './digamma';
 export { expm1 } from './expm1';
 export { gather } from './gather';
 export { igamma } from './igamma';
+export { igammainv } from './igammainv';
 export { lbeta } from './lbeta';
 export { lgamma } from './lgamma';
 export { log1mExp } from './log1m-exp';

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from '../errors';
+import { broadcastArguments } from './broadcast-arguments';
 import { canReadSync } from './can-read-sync';
-import { checkTensor } from './check-tensor';
 import { lbeta } from './lbeta';
 import { log1p } from './log1p';
 import { sumToShape } from './sum-to-shape';
@@ -73,15 +72,7 @@ export function regularizedBeta(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor, y: tf.
  * ```
  */
 export function betainc(a: tf.Tensor, b: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  checkTensor('betainc', 'a', a, 'float32');
-  checkTensor('betainc', 'b', b, 'float32');
-  checkTensor('betainc', 'x', x, 'float32');
-  let shape: number[];
-  try {
-    shape = tf.backend_util.assertAndGetBroadcastShape(tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape), x.shape);
-  } catch {
-    throw new ShapeError('betainc', `a [${a.shape.join(',')}], b [${b.shape.join(',')}] and x [${x.shape.join(',')}] do not broadcast`);
-  }
+  const shape = broadcastArguments('betainc', { a, b, x });
   const op = tf.customGrad((...args) => {
     const [first, second, third, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([first, second, third]);

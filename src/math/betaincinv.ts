@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from '../errors';
+import { broadcastArguments } from './broadcast-arguments';
 import { betainc, regularizedBeta } from './betainc';
-import { checkTensor } from './check-tensor';
 import { invertCdf } from './invert-cdf';
 import { lbeta } from './lbeta';
 import { log1p } from './log1p';
@@ -28,15 +27,7 @@ const TINY = 2 ** -126;
  * ```
  */
 export function betaincinv(a: tf.Tensor, b: tf.Tensor, p: tf.Tensor): tf.Tensor {
-  checkTensor('betaincinv', 'a', a, 'float32');
-  checkTensor('betaincinv', 'b', b, 'float32');
-  checkTensor('betaincinv', 'p', p, 'float32');
-  let shape: number[];
-  try {
-    shape = tf.backend_util.assertAndGetBroadcastShape(tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape), p.shape);
-  } catch {
-    throw new ShapeError('betaincinv', `a [${a.shape.join(',')}], b [${b.shape.join(',')}] and p [${p.shape.join(',')}] do not broadcast`);
-  }
+  const shape = broadcastArguments('betaincinv', { a, b, p });
   return tf.tidy(() => inverseBetaPair(...([a, b, p].map((t) => tf.broadcastTo(t, shape)) as [tf.Tensor, tf.Tensor, tf.Tensor]))[0]);
 }
 

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from '../errors';
+import { broadcastArguments } from './broadcast-arguments';
 import { canReadSync } from './can-read-sync';
-import { checkTensor } from './check-tensor';
 import { digamma } from './digamma';
 import { lgamma, stirlingCorrection } from './lgamma';
 import { logMinusLinear } from './log-minus-linear';
@@ -134,14 +133,7 @@ export function igammaPair(a: tf.Tensor, x: tf.Tensor): [tf.Tensor, tf.Tensor] {
  * ```
  */
 export function igamma(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  checkTensor('igamma', 'a', a, 'float32');
-  checkTensor('igamma', 'x', x, 'float32');
-  let shape: number[];
-  try {
-    shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, x.shape);
-  } catch {
-    throw new ShapeError('igamma', `a shape [${a.shape.join(',')}] and x shape [${x.shape.join(',')}] do not broadcast`);
-  }
+  const shape = broadcastArguments('igamma', { a, x });
   const op = tf.customGrad((...args) => {
     const [first, second, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const [value, dA] = tf.tidy(() => regularized(tf.add(first, tf.zeros(shape)), tf.add(second, tf.zeros(shape))).slice(0, 2) as [tf.Tensor, tf.Tensor]);

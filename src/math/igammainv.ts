@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from '../errors';
-import { checkTensor } from './check-tensor';
+import { broadcastArguments } from './broadcast-arguments';
 import { gammaLogDensity, igamma, igammaPair } from './igamma';
 import { invertCdf } from './invert-cdf';
 import { lgamma } from './lgamma';
@@ -25,14 +24,7 @@ const TINY = 2 ** -126;
  * ```
  */
 export function igammainv(a: tf.Tensor, p: tf.Tensor): tf.Tensor {
-  checkTensor('igammainv', 'a', a, 'float32');
-  checkTensor('igammainv', 'p', p, 'float32');
-  let shape: number[];
-  try {
-    shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, p.shape);
-  } catch {
-    throw new ShapeError('igammainv', `a shape [${a.shape.join(',')}] and p shape [${p.shape.join(',')}] do not broadcast`);
-  }
+  const shape = broadcastArguments('igammainv', { a, p });
   return tf.tidy(() => {
     const [fa, fp] = [tf.broadcastTo(a, shape), tf.broadcastTo(p, shape)];
     const inside = tf.logicalAnd(tf.greater(fp, 0), tf.less(fp, 1));

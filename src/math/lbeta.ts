@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from '../errors';
-import { checkTensor } from './check-tensor';
+import { broadcastArguments } from './broadcast-arguments';
 import { digamma } from './digamma';
 import { lgamma, stirlingCorrection } from './lgamma';
 import { log1p } from './log1p';
@@ -26,14 +25,7 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
  * ```
  */
 export function lbeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  checkTensor('lbeta', 'a', a, 'float32');
-  checkTensor('lbeta', 'b', b, 'float32');
-  let shape: number[];
-  try {
-    shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-  } catch {
-    throw new ShapeError('lbeta', `a shape [${a.shape.join(',')}] and b shape [${b.shape.join(',')}] do not broadcast`);
-  }
+  const shape = broadcastArguments('lbeta', { a, b });
   const op = tf.customGrad((...args) => {
     const [first, second, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([first, second]);

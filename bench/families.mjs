@@ -4,7 +4,8 @@
  *   - logProb of 1e6 and 1e7 values, summed and read back (validation off on
  *     both sides; Dirichlet K = 10 takes a tenth as many rows);
  *   - Gamma and Beta rsample of 1e6 draws with the gradient of their sum in
- *     the concentration (implicit reparameterisation on both sides).
+ *     the concentration (implicit reparameterisation on both sides);
+ *   - Poisson and Binomial sample of 1e6 draws, summed and read back.
  * Alternating rounds (PyTorch's runs, then latent's); the ratio is the median
  * over rounds of the per-round ratios of median times. Goals: logProb within
  * 1.0x, sampling within 2x. `BENCH_CASES=<regex>` keeps the cases whose label
@@ -69,6 +70,18 @@ function latentCase(family, op, n) {
       },
     };
   }
+  if (op === 'sample') {
+    const d = FAMILIES[family]();
+    return {
+      run: (runs) =>
+        timesMs(async () => {
+          const total = tf.tidy(() => tf.sum(d.sample(n, { seed: 3 })));
+          await total.data();
+          total.dispose();
+        }, runs),
+      close: () => d.dispose(),
+    };
+  }
   const make = (a) => (family === 'Gamma' ? new Gamma({ concentration: a, rate: 1.5 }) : new Beta({ concentration1: a, concentration0: 3.5 }));
   const a = tf.scalar(family === 'Gamma' ? 2.5 : 2);
   const gradient = tf.grad((t) => tf.sum(make(t).rsample(n, { seed: 2 })));
@@ -94,13 +107,14 @@ export async function families() {
   const cases = [
     ...Object.keys(FAMILIES).flatMap((family) => [1e6, 1e7].map((n) => ({ family, op: 'logProb', n, goal: 1 }))),
     ...['Gamma', 'Beta'].map((family) => ({ family, op: 'rsample', n: 1e6, goal: 2 })),
+    ...['Poisson', 'Binomial'].map((family) => ({ family, op: 'sample', n: 1e6, goal: 2 })),
   ];
   console.log(`\nFamilies on wasm against PyTorch 1.13 (1 thread): median over ${ROUNDS} alternating rounds of the ratio of median times`);
   console.log(`  ${'case'.padEnd(38)} ${'latent / PyTorch'.padStart(16)}   latent ms   PyTorch ms   goal`);
   const keep = new RegExp(process.env.BENCH_CASES ?? '');
   try {
     for (const c of cases) {
-      const label = `${c.family} ${c.op === 'logProb' ? 'logProb' : 'rsample + gradient'} n = ${c.n.toExponential(0)}`;
+      const label = `${c.family} ${{ logProb: 'logProb', rsample: 'rsample + gradient', sample: 'sample' }[c.op]} n = ${c.n.toExponential(0)}`;
       if (!keep.test(label)) continue;
       const latent = latentCase(c.family, c.op, c.n);
       const request = JSON.stringify({ family: c.family, op: c.op, n: c.n, runs: RUNS });

@@ -2,10 +2,10 @@
 """PyTorch's side of bench/families.mjs: times of log_prob and of reparameterised sampling
 with its gradient, for the distribution families latent added, on one thread.
 
-A server: reads JSON lines {"family", "op": "logProb" | "rsample", "n", "runs"} on stdin and
-answers one JSON line {"ms": [ms of each run]}. logProb sums log_prob over n values drawn
-once (not timed); rsample draws n values with the concentration requiring a gradient and
-back-propagates their sum. float32 throughout, validate_args=False. Needs Debian's
+A server: reads JSON lines {"family", "op": "logProb" | "rsample" | "sample", "n", "runs"} on
+stdin and answers one JSON line {"ms": [ms of each run]}. logProb sums log_prob over n values
+drawn once (not timed); rsample draws n values with the concentration requiring a gradient and
+back-propagates their sum; sample draws n values and sums them. float32 throughout, validate_args=False. Needs Debian's
 python3-torch (/usr/bin/python3).
 """
 import json
@@ -62,7 +62,13 @@ def rsample(name, n, runs):
     return timed(once, runs)
 
 
+def sample(name, n, runs):
+    d = FAMILIES[name]()
+    return timed(lambda: d.sample((n,)).sum().item(), runs)
+
+
+OPS = {"logProb": log_prob, "rsample": rsample, "sample": sample}
 for line in sys.stdin:
     request = json.loads(line)
-    op = log_prob if request["op"] == "logProb" else rsample
+    op = OPS[request["op"]]
     print(json.dumps({"ms": op(request["family"], request["n"], request["runs"])}), flush=True)

@@ -8,3 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 export function canReadSync(): boolean {
   return tf.getBackend() !== 'webgpu';
 }
+
+/** Whether tensors live in host memory (cpu, wasm): reading one back costs a copy, not a device round trip. */
+export function onHostBackend(): boolean {
+  return tf.getBackend() === 'cpu' || tf.getBackend() === 'wasm';
+}

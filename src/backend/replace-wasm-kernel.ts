@@ -15,15 +15,15 @@ export type WasmKernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Rec
 /**
  * Registers `fast` as the wasm backend's kernel `name` in place of tfjs's,
  * keeping tfjs's for string tensors (and handing it to `fast`, for the
- * cases `fast` leaves to it). Returns false, changing nothing, where
- * the wasm backend has no such kernel.
+ * cases `fast` leaves to it). Changes nothing where the wasm backend has
+ * no such kernel.
  */
 export function replaceWasmKernel(
   name: string,
   fast: (args: WasmKernelArgs, original: (args: WasmKernelArgs) => tf.TensorInfo | tf.TensorInfo[]) => tf.TensorInfo | tf.TensorInfo[],
-): boolean {
+): void {
   const original = tf.getKernel(name, 'wasm');
-  if (original === undefined) return false;
+  if (original === undefined) return;
   const tfjs = (args: WasmKernelArgs) => original.kernelFunc(args as never) as tf.TensorInfo | tf.TensorInfo[];
   tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({
@@ -33,5 +33,4 @@ export function replaceWasmKernel(
       return input.dtype === 'string' ? original.kernelFunc(args) : fast(args as unknown as WasmKernelArgs, tfjs);
     },
   });
-  return true;
 }

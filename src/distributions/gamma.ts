@@ -108,8 +108,8 @@ export class Gamma extends Distribution {
   icdf(p: TensorInput): tf.Tensor {
     return tf.tidy(() => {
       const q = this.checkValue(p, constraints.unitInterval, 'Gamma.icdf', 'p');
-      const shape = broadcastShapes('Gamma.icdf', q.shape, this.batchShape);
-      return tf.div(igammainv(expandTo(this.concentration, shape), tf.broadcastTo(q, shape)), expandTo(this.rate, shape));
+      broadcastShapes('Gamma.icdf', q.shape, this.batchShape); // a ShapeError naming Gamma.icdf; igammainv broadcasts
+      return tf.div(igammainv(this.concentration, q), this.rate);
     });
   }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { digamma, digammaCorrection } from '../math/digamma';
 import { regularizedBeta } from '../math/betainc';
 import { inverseBetaPair } from '../math/betaincinv';
+import { withImplicitGradient } from '../math/invert-cdf';
 import { lbeta } from '../math/lbeta';
 import { lgamma, stirlingCorrection } from '../math/lgamma';
 import { log1p } from '../math/log1p';
@@ -147,11 +148,7 @@ export class StudentT extends Distribution {
       const shape = broadcastShapes('StudentT.icdf', q.shape, this.batchShape);
       const [prob, nu] = [tf.broadcastTo(q, shape), expandTo(this.df, shape)];
       const t = standardQuantile(stopGradient(nu), stopGradient(prob));
-      // The gradient of one Newton step on the cdf that leaves t where it is: ∂t/∂p = 1/f, ∂t/∂ν = −(∂F/∂ν)/f.
-      const density = tf.exp(standardLogDensity(stopGradient(nu), t));
-      const finite = tf.logicalAnd(tf.greater(density, 0), tf.less(tf.abs(t), Infinity));
-      const step = tf.div(tf.sub(standardCdf(nu, t), prob), tf.where(finite, density, tf.onesLike(density)));
-      const carried = tf.sub(t, tf.where(finite, tf.sub(step, stopGradient(step)), tf.zerosLike(step)));
+      const carried = withImplicitGradient(t, standardCdf(nu, t), prob, tf.exp(standardLogDensity(stopGradient(nu), t)));
       return tf.add(expandTo(this.loc, shape), tf.mul(expandTo(this.scale, shape), carried));
     });
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { broadcastArguments } from './broadcast-arguments';
-import { betainc, regularizedBeta } from './betainc';
+import { regularizedBeta } from './betainc';
 import { invertCdf } from './invert-cdf';
 import { lbeta } from './lbeta';
 import { log1p } from './log1p';
@@ -46,7 +46,6 @@ export function inverseBetaPair(a: tf.Tensor, b: tf.Tensor, p: tf.Tensor): [tf.T
     const u = invertCdf({
       parameters: [s, t],
       p: q,
-      residual: (x, [a, b], p) => tf.sub(betainc(a as tf.Tensor, b as tf.Tensor, x), p),
       cdf: (x, [a, b]) => regularizedBeta(a as tf.Tensor, b as tf.Tensor, x, tf.sub(1, x)), // differentiable in a and b through its fraction
       logDensity: (x, [a, b]) => tf.sub(tf.add(tf.mul(tf.sub(a as tf.Tensor, 1), tf.log(x)), tf.mul(tf.sub(b as tf.Tensor, 1), log1p(tf.neg(x)))), lbeta(a as tf.Tensor, b as tf.Tensor)),
       logDensitySlope: (x, [a, b]) => tf.sub(tf.div(tf.sub(a as tf.Tensor, 1), x), tf.div(tf.sub(b as tf.Tensor, 1), tf.sub(1, x))),

@@ -36,8 +36,11 @@ function logPrefactor(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
   return tf.where(large, stirling, direct);
 }
 
-/** P(a, x) and ∂P/∂a by the series e^L Σ xⁿ / ((a + 1)…(a + n)), for x < a + 1 (∂P/∂a only `withSlope`, else 0). */
-function lowerSeries(a: tf.Tensor, x: tf.Tensor, terms: number, withSlope: boolean): [tf.Tensor, tf.Tensor] {
+/** A value and, when asked for, its derivative in a. */
+type WithSlope = { value: tf.Tensor; slope?: tf.Tensor };
+
+/** P(a, x) and (`withSlope`) ∂P/∂a by the series e^L Σ xⁿ / ((a + 1)…(a + n)), for x < a + 1. */
+function lowerSeries(a: tf.Tensor, x: tf.Tensor, terms: number, withSlope: boolean): WithSlope {
   let term = tf.onesLike(a);
   let dTerm = tf.zerosLike(a);
   let total = tf.onesLike(a);
@@ -53,14 +56,13 @@ function lowerSeries(a: tf.Tensor, x: tf.Tensor, terms: number, withSlope: boole
     total = tf.add(total, term);
   }
   const prefactor = tf.exp(logPrefactor(a, x));
-  const p = tf.mul(prefactor, total);
-  if (!withSlope) return [p, dTotal];
-  const dp = tf.mul(prefactor, tf.add(tf.mul(total, tf.sub(tf.log(x), digamma(tf.add(a, 1)))), dTotal));
-  return [p, dp];
+  const value = tf.mul(prefactor, total);
+  if (!withSlope) return { value };
+  return { value, slope: tf.mul(prefactor, tf.add(tf.mul(total, tf.sub(tf.log(x), digamma(tf.add(a, 1)))), dTotal)) };
 }
 
-/** Q(a, x) = 1 − P and ∂Q/∂a by Lentz's continued fraction, differentiated forward in a (only `withSlope`, else 0); for x ≥ a + 1. */
-function upperFraction(a: tf.Tensor, x: tf.Tensor, terms: number, withSlope: boolean): [tf.Tensor, tf.Tensor] {
+/** Q(a, x) = 1 − P and (`withSlope`) ∂Q/∂a by Lentz's continued fraction, differentiated forward in a; for x ≥ a + 1. */
+function upperFraction(a: tf.Tensor, x: tf.Tensor, terms: number, withSlope: boolean): WithSlope {
   let b = tf.sub(tf.add(x, 1), a);
   let c = tf.fill(a.shape, 1 / TINY);
   let dc = tf.zerosLike(a);
@@ -87,32 +89,32 @@ function upperFraction(a: tf.Tensor, x: tf.Tensor, terms: number, withSlope: boo
   }
   // Q = e^{L + log a} h, L the series' log-prefactor: x^a e^{−x} / Γ(a) = a · x^a e^{−x} / Γ(a + 1).
   const prefactor = tf.exp(tf.add(logPrefactor(a, x), tf.log(a)));
-  const q = tf.mul(prefactor, h);
-  if (!withSlope) return [q, dh];
-  const dq = tf.mul(prefactor, tf.add(tf.mul(h, tf.sub(tf.log(x), digamma(a))), dh));
-  return [q, dq];
+  const value = tf.mul(prefactor, h);
+  if (!withSlope) return { value };
+  return { value, slope: tf.mul(prefactor, tf.add(tf.mul(h, tf.sub(tf.log(x), digamma(a))), dh)) };
 }
 
 /**
- * P(a, x), ∂P/∂a and Q(a, x) = 1 − P, each region computed on inputs valid for it so that the
- * other never sees NaN; P and Q each taken from the side that computes it directly where it is small.
+ * P(a, x), Q(a, x) = 1 − P and (`withSlope`) ∂P/∂a, each region computed on inputs valid for it
+ * so that the other never sees NaN; P and Q each taken from the side that computes it directly
+ * where it is small.
  */
-function regularized(a: tf.Tensor, x: tf.Tensor, withSlope = true): [tf.Tensor, tf.Tensor, tf.Tensor] {
+function regularized(a: tf.Tensor, x: tf.Tensor, withSlope: boolean): { p: tf.Tensor; q: tf.Tensor; dp?: tf.Tensor } {
   const [seriesTerms, fractionTerms] = termCounts(a);
   const series = tf.less(x, tf.add(a, 1));
-  const [ps, dps] = lowerSeries(tf.where(series, a, tf.onesLike(a)), tf.where(series, x, tf.fill(x.shape, 0.5)), seriesTerms, withSlope);
-  const [qf, dqf] = upperFraction(tf.where(series, tf.onesLike(a), a), tf.where(series, tf.fill(x.shape, 3), x), fractionTerms, withSlope);
+  const lower = lowerSeries(tf.where(series, a, tf.onesLike(a)), tf.where(series, x, tf.fill(x.shape, 0.5)), seriesTerms, withSlope);
+  const upper = upperFraction(tf.where(series, tf.onesLike(a), a), tf.where(series, tf.fill(x.shape, 3), x), fractionTerms, withSlope);
   const zero = tf.lessEqual(x, 0);
-  const p = tf.where(zero, tf.zerosLike(x), tf.where(series, ps, tf.sub(1, qf)));
-  const dp = tf.where(zero, tf.zerosLike(x), tf.where(series, dps, tf.neg(dqf)));
-  const q = tf.where(zero, tf.onesLike(x), tf.where(series, tf.sub(1, ps), qf));
-  return [tf.clipByValue(p, 0, 1), dp, tf.clipByValue(q, 0, 1)];
+  const p = tf.clipByValue(tf.where(zero, tf.zerosLike(x), tf.where(series, lower.value, tf.sub(1, upper.value))), 0, 1);
+  const q = tf.clipByValue(tf.where(zero, tf.onesLike(x), tf.where(series, tf.sub(1, lower.value), upper.value)), 0, 1);
+  if (lower.slope === undefined || upper.slope === undefined) return { p, q };
+  return { p, q, dp: tf.where(zero, tf.zerosLike(x), tf.where(series, lower.slope, tf.neg(upper.slope))) };
 }
 
 /** P(a, x) and Q(a, x) = 1 − P (a and x of one shape), neither rounded as one minus the other where it is small; no gradient. */
 export function igammaPair(a: tf.Tensor, x: tf.Tensor): [tf.Tensor, tf.Tensor] {
   return tf.tidy(() => {
-    const [p, , q] = regularized(a, x, false);
+    const { p, q } = regularized(a, x, false);
     return [p, q];
   });
 }
@@ -136,7 +138,10 @@ export function igamma(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
   const shape = broadcastArguments('igamma', { a, x });
   const op = tf.customGrad((...args) => {
     const [first, second, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const [value, dA] = tf.tidy(() => regularized(tf.add(first, tf.zeros(shape)), tf.add(second, tf.zeros(shape))).slice(0, 2) as [tf.Tensor, tf.Tensor]);
+    const [value, dA] = tf.tidy(() => {
+      const { p, dp } = regularized(tf.add(first, tf.zeros(shape)), tf.add(second, tf.zeros(shape)), true);
+      return [p, dp as tf.Tensor];
+    });
     save([first, second, dA]);
     return {
       value,
@@ -167,5 +172,5 @@ function gammaDensity(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
  * its shape, for implicit reparameterisation. Not differentiable itself.
  */
 export function igammaGradA(a: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => regularized(a, x)[1]);
+  return tf.tidy(() => regularized(a, x, true).dp as tf.Tensor);
 }

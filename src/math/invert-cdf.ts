@@ -11,8 +11,8 @@ export interface CdfInversion {
   parameters: tf.Tensor[];
   /** The probabilities, of the parameters' shape. */
   p: tf.Tensor;
-  /** cdf(x) − p, computed as accurately as float32 allows (in the smaller tail). */
-  residual: (x: tf.Tensor, parameters: tf.Tensor[], p: tf.Tensor) => tf.Tensor;
+  /** cdf(x) − p computed more accurately than the subtraction (in the smaller tail); that subtraction when omitted. */
+  residual?: (x: tf.Tensor, parameters: tf.Tensor[], p: tf.Tensor) => tf.Tensor;
   /** The cdf, differentiable in x and the parameters: where the gradient comes from. */
   cdf: (x: tf.Tensor, parameters: tf.Tensor[]) => tf.Tensor;
   /** The log of its derivative (the density), for x strictly inside. */
@@ -34,7 +34,8 @@ export interface CdfInversion {
  * x. What float32 allows: x is off by about (the residual's error) / f(x).
  */
 export function invertCdf(problem: CdfInversion): tf.Tensor {
-  const { residual, cdf, logDensity, logDensitySlope, upper, iterations } = problem;
+  const { cdf, logDensity, logDensitySlope, upper, iterations } = problem;
+  const residual = problem.residual ?? ((x, parameters, p) => tf.sub(cdf(x, parameters), p));
   return tf.tidy(() => {
     const parameters = problem.parameters.map((t) => stopGradient(t));
     const p = stopGradient(problem.p);
@@ -59,9 +60,20 @@ export function invertCdf(problem: CdfInversion): tf.Tensor {
       tf.dispose([x, lo, hi]);
       [x, lo, hi] = [nextX, nextLo, nextHi];
     }
-    const density = tf.exp(logDensity(x, parameters));
-    const positive = tf.greater(density, 0);
-    const step = tf.div(tf.sub(cdf(x, problem.parameters), problem.p), tf.where(positive, density, tf.onesLike(density)));
-    return tf.sub(x, tf.where(positive, tf.sub(step, stopGradient(step)), tf.zerosLike(step))); // x, with the step's gradient
+    return withImplicitGradient(x, cdf(x, problem.parameters), problem.p, tf.exp(logDensity(x, parameters)));
+  });
+}
+
+/**
+ * x (a solution of cdf(x) = p found without gradients) carrying the gradient of one more Newton
+ * step, which does not move it: ∂x/∂p = 1/f and ∂x/∂θ = −(∂F/∂θ)/f, the implicit function
+ * theorem. `cdfAtX` is differentiable in p's parameters, `density` is not; where the density is 0
+ * or x infinite, no gradient.
+ */
+export function withImplicitGradient(x: tf.Tensor, cdfAtX: tf.Tensor, p: tf.Tensor, density: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const usable = tf.logicalAnd(tf.greater(density, 0), tf.less(tf.abs(x), Infinity));
+    const step = tf.div(tf.sub(cdfAtX, p), tf.where(usable, density, tf.onesLike(density)));
+    return tf.sub(x, tf.where(usable, tf.sub(step, stopGradient(step)), tf.zerosLike(step)));
   });
 }

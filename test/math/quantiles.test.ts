@@ -5,7 +5,7 @@ import fixtures from '../fixtures/quantiles.json';
 import { beforeAll, describe } from 'vitest';
 import { setBackend } from '../../src/index';
 import { expectClose, TEST_BACKENDS, values } from '../helpers/backends';
-import { expectNoLeak } from '../helpers/no-leak';
+import { expectNoLeak, expectThrowsWithoutLeak } from '../helpers/no-leak';
 
 // scipy's gammaincinv, betaincinv and t.ppf in float64 (scripts/make-fixtures-quantiles.py), at float32 probabilities.
 const f = fixtures as {
@@ -73,9 +73,16 @@ onHostBackends('quantiles: igammainv, betaincinv and the Gamma, Beta and Student
     expect(await values(new Gamma({ concentration: 2, rate: 1 }).icdf([0, 1]))).toEqual([0, Infinity]);
     expect(await values(new Beta({ concentration1: 2, concentration0: 3 }).icdf([0, 1]))).toEqual([0, 1]);
     expect(await values(new StudentT({ df: 4, loc: 0, scale: 1 }).icdf([0, 1]))).toEqual([-Infinity, Infinity]);
-    const gamma = new Gamma({ concentration: 2, rate: 1 });
-    await expectNoLeak(() => gamma.icdf([0.3, 0.9]), { warmup: 1 });
-    gamma.dispose();
+    const families = [new Gamma({ concentration: 2, rate: 1 }), new Beta({ concentration1: 2, concentration0: 0.5 }), new StudentT({ df: 3, loc: 0, scale: 1 })];
+    const probs = tf.tensor1d([0.3, 0.9]);
+    for (const d of families) {
+      await expectNoLeak(() => d.icdf(probs), { warmup: 1 });
+      await expectNoLeak(() => tf.grad((p: tf.Tensor) => tf.sum(d.icdf(p)))(probs), { warmup: 1 });
+      const error = await expectThrowsWithoutLeak(() => d.icdf([0.3, -0.1]));
+      expect(error).toBeInstanceOf(ValidationError);
+      d.dispose();
+    }
+    probs.dispose();
   });
 });
 

@@ -5,7 +5,7 @@ let installed = false;
 
 /**
  * Replaces the wasm backend's copying kernels — Slice, SplitV, Unpack,
- * Concat, Tile and GatherV2 — by ones that copy only what they return,
+ * Concat, Pack, Transpose, Tile and GatherV2 — by ones that copy only what they return,
  * element by element where the contiguous runs are short, and Identity by
  * one that shares its input's memory as the cpu backend's does
  * (tfjs-backend-wasm copies it, and `tf.where` clones both branches).
@@ -54,35 +54,49 @@ export function installWasmCopyKernels(): void {
   replaceWasmKernel('Concat', (args, original) => {
     const { inputs, attrs, backend } = args;
     const all = Object.values(inputs);
-    const parts = all.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
-    const first = all[0] as tf.TensorInfo;
-    if (parts.length < 2) return original(args);
-    const axis = tf.util.parseAxisParam(attrs.axis as number, first.shape)[0] as number;
-    const out = backend.makeOutput(tf.backend_util.computeOutShape(all.map((t) => t.shape), axis), first.dtype);
-    const target = backend.typedArrayFromHeap(out);
-    const sources = parts.map((t) => backend.typedArrayFromHeap(t));
-    const inner = parts.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));
-    const total = inner.reduce((a, b) => a + b, 0);
-    const rows = tf.util.sizeFromShape(first.shape.slice(0, axis));
-    for (let r = 0; r < rows; r++) {
-      let offset = r * total;
-      sources.forEach((source, i) => {
-        const n = inner[i] as number;
-        copyRun(target, offset, source, r * n, n);
-        offset += n;
-      });
-    }
-    return out;
+    if (all.filter((t) => tf.util.sizeFromShape(t.shape) > 0).length < 2) return original(args);
+    const axis = tf.util.parseAxisParam(attrs.axis as number, (all[0] as tf.TensorInfo).shape)[0] as number;
+    return concatenate(backend, all, all.map((t) => t.shape), axis);
+  });
+  replaceWasmKernel('Pack', (args, original) => {
+    const { inputs, attrs, backend } = args;
+    const all = Object.values(inputs);
+    if (all.length < 2) return original(args);
+    const shape = (all[0] as tf.TensorInfo).shape;
+    const axis = tf.util.parseAxisParam(attrs.axis as number, [...shape, 1])[0] as number;
+    return concatenate(backend, all, all.map(() => [...shape.slice(0, axis), 1, ...shape.slice(axis)]), axis);
   });
   replaceWasmKernel('Identity', ({ inputs: { x }, backend }) => {
     const { dataId, shape, dtype } = x as tf.TensorInfo;
     backend.incRef(dataId);
     return { dataId, shape, dtype };
   });
+  replaceWasmKernel('Transpose', ({ inputs: { x }, attrs, backend }) => transpose(backend, x as tf.TensorInfo, attrs.perm as number[]));
   replaceWasmKernel('Tile', ({ inputs: { x }, attrs, backend }) => tile(backend, x as tf.TensorInfo, attrs.reps as number[]));
   replaceWasmKernel('GatherV2', ({ inputs: { x, indices }, attrs, backend }) =>
     gather(backend, x as tf.TensorInfo, indices as tf.TensorInfo, attrs.axis as number, (attrs.batchDims as number | undefined) ?? 0),
   );
+}
+
+/** The tensors `all`, read with the given shapes, joined along `axis`: each output row (the axes before `axis`) is every input's row in turn. */
+function concatenate(backend: WasmBackend, all: tf.TensorInfo[], shapes: number[][], axis: number): tf.TensorInfo {
+  const out = backend.makeOutput(tf.backend_util.computeOutShape(shapes, axis), (all[0] as tf.TensorInfo).dtype);
+  const target = backend.typedArrayFromHeap(out);
+  const rows = tf.util.sizeFromShape((shapes[0] as number[]).slice(0, axis));
+  const width = target.length / Math.max(rows, 1);
+  let column = 0;
+  all.forEach((t, i) => {
+    const n = tf.util.sizeFromShape((shapes[i] as number[]).slice(axis));
+    if (n === 0) return;
+    const source = backend.typedArrayFromHeap(t);
+    if (n === 1) {
+      for (let r = 0, to = column; r < rows; r++, to += width) target[to] = source[r] as number;
+    } else {
+      for (let r = 0; r < rows; r++) copyRun(target, r * width + column, source, r * n, n);
+    }
+    column += n;
+  });
+  return out;
 }
 
 /** target[to..to+n) = source[from..from+n): a loop for short runs, where `set` costs more than the copy. */
@@ -120,6 +134,54 @@ function copySlice(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size
     }
   }
   return out;
+}
+
+/** x with its axes permuted: output axis d is input axis perm[d]; walks the output in order, reading the input with the stride of the axis that lands last. */
+function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+  const rank = x.shape.length;
+  const shape = perm.map((axis) => x.shape[axis] as number);
+  const out = backend.makeOutput(shape, x.dtype);
+  const target = backend.typedArrayFromHeap(out);
+  const source = backend.typedArrayFromHeap(x);
+  if (target.length === 0) return out;
+  if (rank < 2) {
+    target.set(source);
+    return out;
+  }
+  if (rank === 2 && perm[0] === 1) {
+    transpose2d(target, source, x.shape[0] as number, x.shape[1] as number);
+    return out;
+  }
+  const inStrides = [...tf.util.computeStrides(x.shape), 1];
+  const strides = perm.map((axis) => inStrides[axis] as number);
+  const run = shape[rank - 1] as number;
+  const step = strides[rank - 1] as number;
+  const index = new Array<number>(rank - 1).fill(0);
+  let from = 0;
+  for (let to = 0; to < target.length; to += run) {
+    for (let k = 0, p = from; k < run; k++, p += step) target[to + k] = source[p] as number;
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d] = (index[d] as number) + 1;
+      from += strides[d] as number;
+      if ((index[d] as number) < (shape[d] as number)) break;
+      from -= (index[d] as number) * (strides[d] as number);
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** target [columns, rows] = source [rows, columns]ᵀ, in tiles of 16 × 16 so that reads and writes both stay in the cache. */
+function transpose2d(target: HeapValues, source: HeapValues, rows: number, columns: number): void {
+  for (let r0 = 0; r0 < rows; r0 += 16) {
+    const r1 = Math.min(r0 + 16, rows);
+    for (let c0 = 0; c0 < columns; c0 += 16) {
+      const c1 = Math.min(c0 + 16, columns);
+      for (let c = c0; c < c1; c++) {
+        for (let r = r0, p = r0 * columns + c, q = c * rows + r0; r < r1; r++, p += columns, q++) target[q] = source[p] as number;
+      }
+    }
+  }
 }
 
 /** x repeated `reps[d]` times along each axis d: each output row along the last axis is x's row repeated. */

@@ -153,14 +153,17 @@ export async function optimizerStep(owner: string, step: number, variables: read
   const { value, grads } = result;
   try {
     const names = Object.keys(grads);
-    const check = tf.tidy(() => tf.stack([value, ...names.map((name) => tf.sum(grads[name] as tf.Tensor))]));
-    const values = await check.data();
+    // Σ 0·g is 0 when every entry is finite and NaN otherwise (0·±∞ = NaN), and never overflows.
+    const finiteness = (gradients: tf.Tensor[]) => tf.sum(tf.mul(tf.concat(gradients.map((g) => tf.reshape(g, [-1]))), 0));
+    const check = tf.tidy(() => tf.stack([value, finiteness(names.map((name) => grads[name] as tf.Tensor))]));
+    const [lossValue, allFinite] = (await check.data()) as unknown as [number, number];
     check.dispose();
-    const lossValue = values[0] as number;
     if (!Number.isFinite(lossValue)) throw new NonFiniteError(owner, `the loss is ${lossValue} at step ${step}; the variables keep their values from step ${step - 1}`);
-    const bad = names.findIndex((_, i) => !Number.isFinite(values[i + 1] as number));
-    if (bad >= 0) {
-      throw new NonFiniteError(owner, `the gradient of variable '${names[bad]}' is not finite at step ${step}; the variables keep their values from step ${step - 1}`);
+    if (!Number.isFinite(allFinite)) {
+      const each = tf.tidy(() => tf.stack(names.map((name) => finiteness([grads[name] as tf.Tensor]))));
+      const bad = names[(await each.data()).findIndex(Number.isNaN)];
+      each.dispose();
+      throw new NonFiniteError(owner, `the gradient of variable '${bad}' is not finite at step ${step}; the variables keep their values from step ${step - 1}`);
     }
     optimizer.applyGradients(grads);
     return lossValue;

@@ -4,8 +4,8 @@ import { expect, it } from 'vitest';
 import { setBackend } from 'latent';
 import { expectNoLeak } from '../helpers/no-leak';
 
-// latent replaces wasm's Slice, SplitV, Unpack, Concat, Tile and GatherV2 kernels (tfjs 4.22 copies the whole
-// input per slice and indexes Tile and GatherV2 element by element) and makes Identity share memory: every result
+// latent replaces wasm's Slice, SplitV, Unpack, Concat, Pack, Transpose, Tile and GatherV2 kernels (tfjs 4.22
+// copies the whole input per slice and indexes Tile and GatherV2 element by element) and makes Identity share memory: every result
 // must equal the cpu backend's, bit for bit, for any rank, dtype and block.
 const shapes = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 });
 const dtypes = fc.constantFrom('float32', 'int32', 'bool');
@@ -39,6 +39,30 @@ it('wasm slice, split, unstack and concat equal the cpu backend for every rank, 
       expect(wasm).toEqual(cpu);
     }),
     { numRuns: 60, seed: 5 },
+  );
+});
+
+it('wasm stack and transpose equal the cpu backend for every rank, dtype, axis and permutation', async () => {
+  const cases = fc.record({ shape: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 0, maxLength: 4 }), seed: fc.integer({ min: 0, max: 1000 }), dtype: dtypes, count: fc.integer({ min: 1, max: 3 }) });
+  await fc.assert(
+    fc.asyncProperty(cases, async ({ shape, seed, dtype, count }) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      // A permutation of the axes, chosen by the seed (Fisher–Yates).
+      const perm = shape.map((_, i) => i);
+      for (let i = perm.length - 1, r = seed; i > 0; i--, r = Math.floor(r / (i + 1))) {
+        const j = r % (i + 1);
+        [perm[i], perm[j]] = [perm[j] as number, perm[i] as number];
+      }
+      const axis = seed % (shape.length + 1);
+      const compute = () =>
+        tf.tidy(() => {
+          const xs = Array.from({ length: count }, (_, k) => tf.tensor(values(size, seed + k, dtype) as number[], shape, dtype as tf.DataType));
+          return [tf.stack(xs, axis), tf.transpose(xs[0] as tf.Tensor, perm)].map((t) => [t.shape, Array.from(t.dataSync())]);
+        });
+      const [cpu, wasm] = await onBoth(compute);
+      expect(wasm).toEqual(cpu);
+    }),
+    { numRuns: 120, seed: 8 },
   );
 });
 

@@ -2,29 +2,69 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BijectorResult } from './bijector';
 import type { ElementwiseTransform } from './elementwise-transform';
 
+type AffineOp = (v: tf.Tensor, params: tf.Tensor) => tf.Tensor;
+
 /**
  * y = x · exp(s) + t with (t, raw) from the conditioner and s = b·tanh(raw / b):
  * the log-scale is kept in (−b, b), which keeps training stable (RealNVP's
- * tanh), and equals raw near 0.
+ * tanh), and equals raw near 0. `params` has the leading shape of the values.
  */
 export class AffineTransform implements ElementwiseTransform {
   readonly paramsPerDim = 2;
+  private readonly forwardOp: AffineOp;
+  private readonly inverseOp: AffineOp;
 
-  constructor(readonly logScaleBound: number) {}
+  constructor(readonly logScaleBound: number) {
+    this.forwardOp = affineOp(logScaleBound, 1);
+    this.inverseOp = affineOp(logScaleBound, -1);
+  }
 
   forward(x: tf.Tensor, params: tf.Tensor): BijectorResult {
-    const { shift, logScale } = this.split(params);
-    return { value: tf.add(tf.mul(x, tf.exp(logScale)), shift), logDet: logScale };
+    return unpack(() => this.forwardOp(x, params));
   }
 
   inverse(y: tf.Tensor, params: tf.Tensor): BijectorResult {
-    const { shift, logScale } = this.split(params);
-    return { value: tf.mul(tf.sub(y, shift), tf.exp(tf.neg(logScale))), logDet: tf.neg(logScale) };
+    return unpack(() => this.inverseOp(y, params));
   }
+}
 
-  private split(params: tf.Tensor): { shift: tf.Tensor; logScale: tf.Tensor } {
-    const [shift, raw] = tf.unstack(params, params.rank - 1) as [tf.Tensor, tf.Tensor];
-    const b = this.logScaleBound;
-    return { shift, logScale: tf.mul(tf.tanh(tf.div(raw, b)), b) };
-  }
+function unpack(op: () => tf.Tensor): BijectorResult {
+  return tf.tidy(() => {
+    const packed = op();
+    const [value, logDet] = tf.unstack(packed, packed.rank - 1) as [tf.Tensor, tf.Tensor];
+    return { value, logDet };
+  });
+}
+
+/**
+ * The affine map (sign 1) or its inverse (sign −1) as one operation with its
+ * gradient written out, returning value and log-det stacked on a last axis:
+ * a flow layer's dozen elementwise kernels, each recorded with its saved
+ * inputs, become one recorded operation (a fifth of a RealNVP training
+ * step's kernels on wasm). With u = x·eˢ (forward) or u = y' = (y − t)·e⁻ˢ
+ * (inverse), ∂/∂s = sign·(∂value·u + ∂logDet) and ∂s/∂raw = 1 − (s/b)².
+ */
+function affineOp(b: number, sign: 1 | -1): AffineOp {
+  return tf.customGrad((...args) => {
+    const [v, params, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [t, raw] = tf.unstack(params, params.rank - 1) as [tf.Tensor, tf.Tensor];
+    const s = tf.mul(tf.tanh(tf.div(raw, b)), b);
+    const logDet = sign === 1 ? s : tf.neg(s);
+    const scale = tf.exp(logDet);
+    const u = sign === 1 ? tf.mul(v, scale) : tf.mul(tf.sub(v, t), scale);
+    const value = sign === 1 ? tf.add(u, t) : u;
+    save([scale, s, u]);
+    return {
+      value: tf.stack([value, logDet], -1),
+      gradFunc: (dy, saved) => {
+        const [e, logScale, w] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const [dValue, dLogDet] = tf.unstack(dy as tf.Tensor, dy.rank - 1) as [tf.Tensor, tf.Tensor];
+        const dv = tf.mul(dValue, e);
+        const dt = sign === 1 ? dValue : tf.neg(dv);
+        const ds = tf.add(tf.mul(dValue, w), dLogDet);
+        const dRaw = tf.mul(sign === 1 ? ds : tf.neg(ds), tf.sub(1, tf.square(tf.div(logScale, b))));
+        return [dv, tf.stack([dt, dRaw], -1)];
+      },
+    };
+  }) as unknown as AffineOp;
 }

@@ -25,41 +25,46 @@ export interface DenseOptions {
 
 type DenseOp = (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
 
-const denseOps = new Map<Activation, DenseOp>();
+const unmaskedOps = new Map<Activation, DenseOp>();
 
 /**
- * y = f(x·W + b) with its gradient written for wasm, where most of a small
- * network's training step goes: the forward pass is one fused kernel (tfjs's
- * `fused.matMul` splits into matMul, a broadcast add and the activation
- * while gradients are recorded; the add alone took 24 µs for a [256, 64]
- * batch); the backward pass uses explicit transposes (tfjs's matMul gradient
- * passes `transposeA`/`transposeB`, about 10x slower there than a transpose
- * and a plain matMul) and takes the bias gradient as dᵀ·1 (a [256, 64] sum
- * over the batch transposes first there: 68 µs, against 18).
+ * y = f(x·(W ⊙ mask) + b) with its gradient written for wasm, where most of
+ * a small network's training step goes: the forward pass is one fused kernel
+ * (tfjs's `fused.matMul` splits into matMul, a broadcast add and the
+ * activation while gradients are recorded; the add alone took 24 µs for a
+ * [256, 64] batch); the backward pass uses explicit transposes (tfjs's matMul
+ * gradient passes `transposeA`/`transposeB`, about 10x slower there than a
+ * transpose and a plain matMul) and takes the bias gradient as dᵀ·1 (a
+ * [256, 64] sum over the batch transposes first there: 68 µs, against 18).
+ * The mask (MADE's) is applied inside, so it is neither recorded nor differentiated.
  */
-function denseOp(activation: Activation): DenseOp {
-  let op = denseOps.get(activation);
-  if (op === undefined) {
-    op = tf.customGrad((...args) => {
-      const [x, kernel, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-      const linear = fusedLinear(x, kernel, bias, isFusable(activation) ? activation : 'linear');
-      const y = isFusable(activation) ? linear : (activate(activation, linear) as tf.Tensor2D);
-      save([x, kernel, y]);
-      return {
-        value: y,
-        gradFunc: (dy, saved) => {
-          const [input, weights, output] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-          const [rows, columns] = output.shape;
-          // An empty batch: wasm's matMul over an inner axis of length 0 leaves its output uninitialised.
-          if (rows === 0) return [tf.zerosLike(input), tf.zerosLike(weights), tf.zeros([columns])];
-          const d = activationBackward(activation, dy as tf.Tensor2D, output) as tf.Tensor2D;
-          const biasGradient = tf.reshape(tf.matMul(d, tf.ones([1, rows]), true, true), [columns]);
-          return [tf.matMul(d, tf.transpose(weights)), tf.matMul(tf.transpose(input), d), biasGradient];
-        },
-      };
-    }) as unknown as DenseOp;
-    denseOps.set(activation, op);
-  }
+function denseOp(activation: Activation, mask: tf.Tensor2D | null): DenseOp {
+  const cached = mask === null ? unmaskedOps.get(activation) : undefined;
+  if (cached !== undefined) return cached;
+  const op = tf.customGrad((...args) => {
+    const [x, rawKernel, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const kernel = mask === null ? rawKernel : (tf.mul(rawKernel, mask) as tf.Tensor2D);
+    const linear = fusedLinear(x, kernel, bias, isFusable(activation) ? activation : 'linear');
+    const y = isFusable(activation) ? linear : (activate(activation, linear) as tf.Tensor2D);
+    save([x, kernel, y]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const [input, weights, output] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const [rows, columns] = output.shape;
+        // An empty batch: wasm's matMul over an inner axis of length 0 leaves its output uninitialised.
+        if (rows === 0) return [tf.zerosLike(input), tf.zerosLike(weights), tf.zeros([columns])];
+        const d = activationBackward(activation, dy as tf.Tensor2D, output) as tf.Tensor2D;
+        const kernelGradient = tf.matMul(tf.transpose(input), d);
+        return [
+          tf.matMul(d, tf.transpose(weights)),
+          mask === null ? kernelGradient : tf.mul(kernelGradient, mask),
+          tf.reshape(tf.matMul(d, tf.ones([1, rows]), true, true), [columns]),
+        ];
+      },
+    };
+  }) as unknown as DenseOp;
+  if (mask === null) unmaskedOps.set(activation, op);
   return op;
 }
 
@@ -99,6 +104,7 @@ export class Dense implements Network {
   readonly bias: tf.Variable;
   /** The connection mask, when the layer has one (a constant, not trained). */
   readonly mask: tf.Tensor2D | null;
+  private readonly op: DenseOp;
 
   constructor(options: DenseOptions) {
     this.inputSize = checkPositiveInteger('Dense', 'inputSize', options?.inputSize);
@@ -107,6 +113,7 @@ export class Dense implements Network {
     if (options.seed !== undefined) seedToUint32(options.seed, 'Dense');
     const [kernelSeed] = splitSeed(options.seed ?? randomSeed(), 1) as [Seed];
     this.mask = options.mask === undefined ? null : checkMask(options.mask, this.inputSize, this.outputSize);
+    this.op = denseOp(this.activation, this.mask);
     // Inside tidy: the initial values are freed, the variables (never tidied) stay.
     this.kernel = tf.tidy(() => tf.variable(glorotUniform(this.inputSize, this.outputSize, { seed: kernelSeed })));
     this.bias = tf.tidy(() => tf.variable(tf.zeros([this.outputSize])));
@@ -124,8 +131,7 @@ export class Dense implements Network {
     return tf.tidy(() => {
       const rows = x.size / this.inputSize;
       const flat = (x.rank === 2 ? x : tf.reshape(x, [rows, this.inputSize])) as tf.Tensor2D;
-      const kernel = (this.mask === null ? this.kernel : tf.mul(this.kernel, this.mask)) as tf.Tensor2D;
-      const y = denseOp(this.activation)(flat, kernel, this.bias as tf.Tensor1D);
+      const y = this.op(flat, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
       return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outputSize]);
     });
   }

@@ -112,12 +112,29 @@ describeEachBackend('Dense', (backend) => {
     layer.dispose();
   });
 
+  // A mask (MADE's) is applied inside the layer's operation: its gradients must equal tfjs's of x·(W ⊙ M) + b,
+  // and the kernel's gradient must be 0 where the mask cuts a connection.
+  it.each(ALL_ACTIVATIONS)('%s: a masked layer uses W ⊙ mask, with the gradients of plain ops', async (activation) => {
+    const mask = Array.from({ length: 12 }, (_, i) => Array.from({ length: 10 }, (_, j) => ((i * 7 + j * 3) % 5 < 3 ? 1 : 0)));
+    const layer = new Dense({ inputSize: 12, outputSize: 10, activation, mask, seed: 21 });
+    layer.bias.assign(randomNormal([10], { seed: 22 }));
+    const m = tf.tensor2d(mask);
+    const x = tf.mul(randomNormal([16, 12], { seed: 6 }), 2);
+    const c = randomNormal([16, 10], { seed: 7 });
+    const ours = await gradients((input) => layer.apply(input), x, layer, c);
+    const plain = await gradients((input, w, b) => plainDense(activation, input, tf.mul(w, m), b), x, layer, c);
+    for (let k = 0; k < 3; k++) expectClose(ours[k]!, plain[k]!, { rtol: 1e-5, atol: 1e-5 });
+    expect(ours[1]!.filter((_, i) => mask.flat()[i] === 0).every((g) => g === 0)).toBe(true);
+    tf.dispose([x, c, m]);
+    layer.dispose();
+  });
+
   it('backward issues plain matMuls (transposeA/transposeB run ~10x slower on wasm) but for the bias gradient dᵀ·1, a matrix-vector product', () => {
     const layer = new Dense({ inputSize: 8, outputSize: 6, activation: 'tanh', seed: 1 });
     const x = tf.variable(randomNormal([5, 8], { seed: 2 }));
     const backward = (f: () => tf.Tensor) =>
       matMulKernels(() => tf.dispose(tf.variableGrads(() => tf.sum(f()) as tf.Scalar, [x, layer.kernel, layer.bias]).grads));
-    expect(backward(() => layer.apply(x))).toEqual(['_FusedMatMul', 'BatchMatMul transposeA transposeB', 'BatchMatMul', 'BatchMatMul']);
+    expect(backward(() => layer.apply(x))).toEqual(['_FusedMatMul', 'BatchMatMul', 'BatchMatMul', 'BatchMatMul transposeA transposeB']);
     // The check itself works: tfjs's own matMul gradient uses both transposed forms.
     expect(backward(() => plainDense('tanh', x, layer.kernel, layer.bias))).toEqual(
       expect.arrayContaining(['BatchMatMul transposeA', 'BatchMatMul transposeB']),

@@ -42,7 +42,9 @@ export async function flows() {
       },
     };
     for (const [op, run] of Object.entries(ops)) {
-      await timesMs(run, 2); // warm-up: kernels compiled, Adam's slots made
+      // Warm-up: kernels compiled, Adam's slots made, and V8's optimising compiler done with the step's code
+      // (a training run takes thousands of steps; the first few dozen ran up to 2x slower here).
+      await timesMs(run, op === 'train step' ? 40 : 3);
       const ratios = [];
       const ours = [];
       const theirs = [];

@@ -156,10 +156,10 @@ export async function vae({ backends }) {
     const layersMs = [];
     const floorMs = [];
     try {
-      await torch?.epochs(2); // warm-up
-      await latent.epochs(2);
-      await layers.epochs(2);
-      await floor.epochs(2);
+      await torch?.epochs(5); // warm-up
+      await latent.epochs(5);
+      await layers.epochs(5);
+      await floor.epochs(5);
       for (let round = 0; round < ROUNDS; round++) {
         if (torch) torchMs.push(median(await torch.epochs(EPOCHS_PER_ROUND)));
         latentMs.push(median(await latent.epochs(EPOCHS_PER_ROUND)));

@@ -5,10 +5,11 @@ let installed = false;
 
 /**
  * Replaces the wasm backend's copying kernels — Slice, SplitV, Unpack,
- * Concat, Pack, Transpose, Tile and GatherV2 — by ones that copy only what they return,
- * element by element where the contiguous runs are short, and Identity by
- * one that shares its input's memory as the cpu backend's does
- * (tfjs-backend-wasm copies it, and `tf.where` clones both branches).
+ * Concat, Pack, Transpose, Tile and GatherV2 — by ones that copy only what
+ * they return, element by element where the contiguous runs are short; and
+ * Identity, and Cast to the same dtype, by ones that share their input's
+ * memory as the cpu backend's do (tfjs-backend-wasm copies: `tf.where`
+ * clones both branches, and every Multiply's gradient casts both factors).
  * tfjs-backend-wasm 4.22 first copies the whole input out of the heap (`readSync`) for every
  * slice, so each piece of a `split` or `unstack` costs the size of its input
  * (cutting a 36,000-float vector into 48 pieces took 5 ms), and copies every
@@ -66,11 +67,9 @@ export function installWasmCopyKernels(): void {
     const axis = tf.util.parseAxisParam(attrs.axis as number, [...shape, 1])[0] as number;
     return concatenate(backend, all, all.map(() => [...shape.slice(0, axis), 1, ...shape.slice(axis)]), axis);
   });
-  replaceWasmKernel('Identity', ({ inputs: { x }, backend }) => {
-    const { dataId, shape, dtype } = x as tf.TensorInfo;
-    backend.incRef(dataId);
-    return { dataId, shape, dtype };
-  });
+  replaceWasmKernel('Identity', ({ inputs: { x }, backend }) => share(backend, x as tf.TensorInfo));
+  // Every Multiply's gradient casts both factors to float32, which they already are.
+  replaceWasmKernel('Cast', (args, original) => ((args.inputs.x as tf.TensorInfo).dtype === args.attrs.dtype ? share(args.backend, args.inputs.x as tf.TensorInfo) : original(args)));
   replaceWasmKernel('Transpose', ({ inputs: { x }, attrs, backend }) => transpose(backend, x as tf.TensorInfo, attrs.perm as number[]));
   replaceWasmKernel('Tile', ({ inputs: { x }, attrs, backend }) => tile(backend, x as tf.TensorInfo, attrs.reps as number[]));
   replaceWasmKernel('GatherV2', ({ inputs: { x, indices }, attrs, backend }) =>
@@ -97,6 +96,12 @@ function concatenate(backend: WasmBackend, all: tf.TensorInfo[], shapes: number[
     column += n;
   });
   return out;
+}
+
+/** x itself under a new reference: its memory, counted once more (as the cpu backend's Identity does). */
+function share(backend: WasmBackend, { dataId, shape, dtype }: tf.TensorInfo): tf.TensorInfo {
+  backend.incRef(dataId);
+  return { dataId, shape, dtype };
 }
 
 /** target[to..to+n) = source[from..from+n): a loop for short runs, where `set` costs more than the copy. */

@@ -5,8 +5,8 @@ import { setBackend } from 'latent';
 import { expectNoLeak } from '../helpers/no-leak';
 
 // latent replaces wasm's Slice, SplitV, Unpack, Concat, Pack, Transpose, Tile and GatherV2 kernels (tfjs 4.22
-// copies the whole input per slice and indexes Tile and GatherV2 element by element) and makes Identity share memory: every result
-// must equal the cpu backend's, bit for bit, for any rank, dtype and block.
+// copies the whole input per slice and indexes Tile and GatherV2 element by element) and makes Identity and a
+// same-dtype Cast share memory: every result must equal the cpu backend's, bit for bit, for any rank, dtype and block.
 const shapes = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 });
 const dtypes = fc.constantFrom('float32', 'int32', 'bool');
 
@@ -66,7 +66,7 @@ it('wasm stack and transpose equal the cpu backend for every rank, dtype, axis a
   );
 });
 
-it('wasm tile, gather and clone equal the cpu backend for every rank, dtype, axis and batch dimension', async () => {
+it('wasm tile, gather, clone and cast to the same dtype equal the cpu backend for every rank, dtype, axis and batch dimension', async () => {
   const cases = fc.record({
     shape: shapes,
     seed: fc.integer({ min: 0, max: 1000 }),
@@ -87,8 +87,9 @@ it('wasm tile, gather and clone equal the cpu backend for every rank, dtype, axi
         tf.tidy(() => {
           const x = tf.tensor(data as number[], shape, dtype as tf.DataType);
           const copy = tf.clone(x);
-          const results = [tf.tile(x, reps.slice(0, shape.length)), tf.gather(x, tf.tensor(index, ids, 'int32'), axis, dims), copy];
-          x.dispose(); // the clone shares x's memory on wasm: it must outlive x
+          const cast = tf.cast(x, dtype as tf.DataType);
+          const results = [tf.tile(x, reps.slice(0, shape.length)), tf.gather(x, tf.tensor(index, ids, 'int32'), axis, dims), copy, cast];
+          x.dispose(); // the clone and the cast share x's memory on wasm: they must outlive x
           return results.map((t) => [t.shape, Array.from(t.dataSync())]);
         });
       const [cpu, wasm] = await onBoth(compute);
@@ -103,16 +104,18 @@ it('wasm gather refuses an index outside the axis, as tfjs does', async () => {
   expect(() => tf.gather(tf.tensor1d([1, 2, 3]), tf.tensor1d([3], 'int32'))).toThrow('GatherV2: the index value 3 is not in [0, 2]');
 });
 
-it('a variable assigned after a clone leaves the clone as it was, on wasm, and frees both', async () => {
+it('a variable assigned after a clone or a cast leaves them as they were, on wasm, and frees both', async () => {
   await setBackend('wasm');
   await expectNoLeak(() => {
     const initial = tf.tensor1d([1, 2, 3]);
     const v = tf.variable(initial);
     const copy = tf.clone(v);
+    const cast = tf.cast(v, 'float32');
     const next = tf.tensor1d([4, 5, 6]);
     v.assign(next);
     expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(cast.dataSync())).toEqual([1, 2, 3]);
     expect(Array.from(v.dataSync())).toEqual([4, 5, 6]);
-    tf.dispose([initial, v, copy, next]);
+    tf.dispose([initial, v, copy, cast, next]);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BijectorResult } from './bijector';
-import type { ElementwiseTransform } from './elementwise-transform';
+import { unstackResult, type ElementwiseTransform } from './elementwise-transform';
 
 type AffineOp = (v: tf.Tensor, params: tf.Tensor) => tf.Tensor;
 
@@ -20,20 +20,12 @@ export class AffineTransform implements ElementwiseTransform {
   }
 
   forward(x: tf.Tensor, params: tf.Tensor): BijectorResult {
-    return unpack(() => this.forwardOp(x, params));
+    return unstackResult(() => this.forwardOp(x, params));
   }
 
   inverse(y: tf.Tensor, params: tf.Tensor): BijectorResult {
-    return unpack(() => this.inverseOp(y, params));
+    return unstackResult(() => this.inverseOp(y, params));
   }
-}
-
-function unpack(op: () => tf.Tensor): BijectorResult {
-  return tf.tidy(() => {
-    const packed = op();
-    const [value, logDet] = tf.unstack(packed, packed.rank - 1) as [tf.Tensor, tf.Tensor];
-    return { value, logDet };
-  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BijectorResult } from './bijector';
 
 /**
@@ -24,4 +24,17 @@ export interface ElementwiseTransform {
   forward(x: tf.Tensor, params: tf.Tensor): BijectorResult;
   /** x = τ⁻¹(y; params) and log |(τ⁻¹)′(y)|. */
   inverse(y: tf.Tensor, params: tf.Tensor): BijectorResult;
+}
+
+/**
+ * Runs `op`, an operation that returns value and log-det stacked on a last
+ * axis (one recorded operation with a hand-written gradient), and returns
+ * them apart; the stacked tensor is freed.
+ */
+export function unstackResult(op: () => tf.Tensor): BijectorResult {
+  return tf.tidy(() => {
+    const packed = op();
+    const [value, logDet] = tf.unstack(packed, packed.rank - 1) as [tf.Tensor, tf.Tensor];
+    return { value, logDet };
+  });
 }

@@ -113,7 +113,7 @@ function copyRun(target: HeapValues, to: number, source: HeapValues, from: numbe
   }
 }
 
-/** The block `begin`…`begin + size` of x, copied run by run (the last axis is contiguous in both). */
+/** The block `begin`…`begin + size` of x, copied run by run (the last axis is contiguous in both), the runs' starts stepped by addition. */
 function copySlice(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
   const out = backend.makeOutput(size, x.dtype);
   // Views taken after makeOutput, which may grow the heap and detach earlier ones.
@@ -124,17 +124,25 @@ function copySlice(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size
     if (target.length > 0) target[0] = source[0] as number;
     return out;
   }
-  const strides = [...tf.util.computeStrides(x.shape), 1];
+  const allStrides = [...tf.util.computeStrides(x.shape), 1];
+  let from = begin.reduce((offset, b, d) => offset + b * (allStrides[d] as number), 0);
   const run = size[rank - 1] as number;
-  const runs = target.length / run;
-  const index = new Array<number>(rank - 1).fill(0);
-  for (let r = 0; r < runs; r++) {
-    let offset = begin[rank - 1] as number;
-    for (let d = 0; d < rank - 1; d++) offset += ((begin[d] as number) + (index[d] as number)) * (strides[d] as number);
-    copyRun(target, r * run, source, offset, run);
-    for (let d = rank - 2; d >= 0; d--) {
+  // The outer axes the block spans more than once (an axis of extent 1 never moves the start).
+  const axes = size.slice(0, -1).flatMap((n, d) => (n > 1 ? [d] : []));
+  const sizes = axes.map((d) => size[d] as number);
+  const strides = axes.map((d) => allStrides[d] as number);
+  const index = axes.map(() => 0);
+  for (let to = 0; to < target.length; to += run) {
+    if (run < 64) {
+      for (let i = 0; i < run; i++) target[to + i] = source[from + i] as number;
+    } else {
+      target.set(source.subarray(from, from + run), to);
+    }
+    for (let d = axes.length - 1; d >= 0; d--) {
       index[d] = (index[d] as number) + 1;
-      if ((index[d] as number) < (size[d] as number)) break;
+      from += strides[d] as number;
+      if ((index[d] as number) < (sizes[d] as number)) break;
+      from -= (index[d] as number) * (strides[d] as number);
       index[d] = 0;
     }
   }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { it } from 'vitest';
 import { AffineTransform } from '../../src/bijectors/affine-transform';
-import { describeEachBackend, expectClose, values } from '../helpers/backends';
+import { describeEachBackend, expectClose } from '../helpers/backends';
+import { valueAndGradients } from '../helpers/value-and-gradients';
 import { expectNoLeak } from '../helpers/no-leak';
 
 // AffineTransform is one operation with a hand-written gradient: its values and the gradients of a loss of
@@ -13,21 +14,6 @@ function plain(b: number, sign: 1 | -1, v: tf.Tensor, params: tf.Tensor): [tf.Te
   const [t, raw] = tf.unstack(params, params.rank - 1) as [tf.Tensor, tf.Tensor];
   const s = tf.mul(tf.tanh(tf.div(raw, b)), b);
   return sign === 1 ? [tf.add(tf.mul(v, tf.exp(s)), t), s] : [tf.mul(tf.sub(v, t), tf.exp(tf.neg(s))), tf.neg(s)];
-}
-
-/** value, log-det and the gradients of Σ w₁·value + w₂·logDet in v and params. */
-async function evaluate(f: (v: tf.Tensor, p: tf.Tensor) => [tf.Tensor, tf.Tensor], v: tf.Tensor, params: tf.Tensor, w: [tf.Tensor, tf.Tensor]): Promise<number[][]> {
-  const results = tf.tidy(() => {
-    const [value, logDet] = f(v, params);
-    const grads = tf.grads((a: tf.Tensor, p: tf.Tensor) => {
-      const [y, l] = f(a, p);
-      return tf.add(tf.sum(tf.mul(y, w[0])), tf.sum(tf.mul(l, w[1])));
-    })([v, params]);
-    return [value, logDet, ...grads];
-  });
-  const read = await Promise.all(results.map(values));
-  tf.dispose(results);
-  return read;
 }
 
 describeEachBackend('AffineTransform', () => {
@@ -51,8 +37,8 @@ describeEachBackend('AffineTransform', () => {
           const { value, logDet } = sign === 1 ? transform.forward(a, p) : transform.inverse(a, p);
           return [value, logDet];
         };
-        const ours = await evaluate(op, v, params, [w1, w2]);
-        const reference = await evaluate((a, p) => plain(bound, sign, a, p), v, params, [w1, w2]);
+        const ours = await valueAndGradients(op, v, params, [w1, w2]);
+        const reference = await valueAndGradients((a, p) => plain(bound, sign, a, p), v, params, [w1, w2]);
         ours.forEach((x, i) => expectClose(x, reference[i] as number[], { rtol: 1e-5, atol: 1e-6 }));
         tf.dispose([v, params, w1, w2]);
       }),

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { it } from 'vitest';
 import { SplineTransform } from '../../src/bijectors/spline-transform';
 import { softplus } from '../../src/math/log1p-exp';
-import { describeEachBackend, expectClose, values } from '../helpers/backends';
+import { describeEachBackend, expectClose } from '../helpers/backends';
+import { valueAndGradients } from '../helpers/value-and-gradients';
 import { expectNoLeak } from '../helpers/no-leak';
 
 // SplineTransform is one operation per direction with a hand-written gradient (the inverse's by the implicit
@@ -56,21 +57,6 @@ function plainSpline(k: number, b: number, inverse: boolean, input: tf.Tensor, p
   return [tf.where(inside, out, input), tf.where(inside, inverse ? tf.neg(logSlope) : logSlope, tf.zerosLike(input))];
 }
 
-/** value, log-det and the gradients of Σ w₁·value + w₂·logDet in the input and the parameters. */
-async function evaluate(f: (v: tf.Tensor, p: tf.Tensor) => [tf.Tensor, tf.Tensor], v: tf.Tensor, params: tf.Tensor, w: [tf.Tensor, tf.Tensor]): Promise<number[][]> {
-  const results = tf.tidy(() => {
-    const [value, logDet] = f(v, params);
-    const grads = tf.grads((a: tf.Tensor, p: tf.Tensor) => {
-      const [y, l] = f(a, p);
-      return tf.add(tf.sum(tf.mul(y, w[0])), tf.sum(tf.mul(l, w[1])));
-    })([v, params]);
-    return [value, logDet, ...grads];
-  });
-  const read = await Promise.all(results.map(values));
-  tf.dispose(results);
-  return read;
-}
-
 describeEachBackend('SplineTransform', () => {
   it('values and gradients equal tfjs gradients of the plain composition, both directions, inside and in the tails', async () => {
     const cases = fc.record({
@@ -94,8 +80,8 @@ describeEachBackend('SplineTransform', () => {
           const { value, logDet } = inverse ? transform.inverse(a, p) : transform.forward(a, p);
           return [value, logDet];
         };
-        const ours = await evaluate(op, v, params, [w1, w2]);
-        const reference = await evaluate((a, p) => plainSpline(bins, bound, inverse, a, p), v, params, [w1, w2]);
+        const ours = await valueAndGradients(op, v, params, [w1, w2]);
+        const reference = await valueAndGradients((a, p) => plainSpline(bins, bound, inverse, a, p), v, params, [w1, w2]);
         ours.forEach((x, i) => expectClose(x, reference[i] as number[], { rtol: 2e-4, atol: 2e-5 }));
         tf.dispose([v, params, w1, w2]);
         transform.dispose();

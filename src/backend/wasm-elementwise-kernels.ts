@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { forEachBroadcastRun } from './broadcast-runs';
-import { type HeapValues, replaceWasmKernel, type WasmKernelArgs } from './replace-wasm-kernel';
+import { type HeapValues, heapView, replaceWasmKernel, type WasmKernelArgs } from './replace-wasm-kernel';
 
 const BINARY = ['Less', 'LessEqual', 'Greater', 'GreaterEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr', 'Maximum', 'Minimum'] as const;
 type Binary = (typeof BINARY)[number];
@@ -27,10 +27,12 @@ function binary(name: Binary, { inputs: { a, b }, backend }: WasmKernelArgs): tf
   const shape = tf.backend_util.assertAndGetBroadcastShape(x.shape, y.shape);
   const dtype: tf.DataType = name === 'Maximum' || name === 'Minimum' ? tf.upcastType(x.dtype, y.dtype) : 'bool';
   const out = backend.makeOutput(shape, dtype);
-  const target = backend.typedArrayFromHeap(out);
-  const u = backend.typedArrayFromHeap(x);
-  const v = backend.typedArrayFromHeap(y);
-  forEachBroadcastRun(shape, [x.shape, y.shape], (to, [i, j], [di, dj], n) => run(name, target, to, u, i as number, di as number, v, j as number, dj as number, n));
+  const [target, start] = heapView(backend, out);
+  const [u, uStart] = heapView(backend, x);
+  const [v, vStart] = heapView(backend, y);
+  forEachBroadcastRun(shape, [x.shape, y.shape], (to, [i, j], [di, dj], n) =>
+    run(name, target, start + to, u, uStart + (i as number), di as number, v, vStart + (j as number), dj as number, n),
+  );
   return out;
 }
 

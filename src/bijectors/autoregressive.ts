@@ -47,10 +47,12 @@ export abstract class Autoregressive extends Bijector {
   }
 
   protected transformForward(z: tf.Tensor, context: tf.Tensor | undefined): BijectorResult {
-    // Pass i fixes coordinate i: its parameters depend only on coordinates < i, already final.
-    let x = tf.zerosLike(z);
-    let logDet = tf.zerosLike(z);
-    for (let i = 0; i < this.dim; i++) ({ value: x, logDet } = this.transform.forward(z, this.params(x, context)));
+    // Pass i fixes coordinate i: its parameters depend only on coordinates < i, already final. The first
+    // coordinate's depend on no coordinate: without a context they are one row for the whole batch, so the
+    // first pass runs the MADE on one row (sampling a 2-D MAF: half the matrix products).
+    const first = context === undefined ? tf.zeros([...z.shape.slice(0, -1).map(() => 1), this.dim]) : tf.zerosLike(z);
+    let { value: x, logDet } = this.transform.forward(z, tf.broadcastTo(this.params(first, context), [...z.shape, this.transform.paramsPerDim]));
+    for (let i = 1; i < this.dim; i++) ({ value: x, logDet } = this.transform.forward(z, this.params(x, context)));
     return { value: x, logDet: tf.sum(logDet, -1) };
   }
 

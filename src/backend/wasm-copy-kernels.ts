@@ -5,7 +5,7 @@ let installed = false;
 
 /**
  * Replaces the wasm backend's copying kernels — Slice, SplitV, Unpack,
- * Concat, Pack, Transpose, Tile and GatherV2 — by ones that copy only what
+ * Concat, Pack, Transpose, Reverse, Tile and GatherV2 — by ones that copy only what
  * they return, element by element where the contiguous runs are short; and
  * Identity, and Cast to the same dtype, by ones that share their input's
  * memory as the cpu backend's do (tfjs-backend-wasm copies: `tf.where`
@@ -71,6 +71,10 @@ export function installWasmCopyKernels(): void {
   // Every Multiply's gradient casts both factors to float32, which they already are.
   replaceWasmKernel('Cast', (args, original) => ((args.inputs.x as tf.TensorInfo).dtype === args.attrs.dtype ? share(args.backend, args.inputs.x as tf.TensorInfo) : original(args)));
   replaceWasmKernel('Transpose', ({ inputs: { x }, attrs, backend }) => transpose(backend, x as tf.TensorInfo, attrs.perm as number[]));
+  replaceWasmKernel('Reverse', ({ inputs: { x }, attrs, backend }) => {
+    const input = x as tf.TensorInfo;
+    return reverse(backend, input, tf.util.parseAxisParam(attrs.dims as number | number[], input.shape));
+  });
   replaceWasmKernel('Tile', ({ inputs: { x }, attrs, backend }) => tile(backend, x as tf.TensorInfo, attrs.reps as number[]));
   replaceWasmKernel('GatherV2', ({ inputs: { x, indices }, attrs, backend }) =>
     gather(backend, x as tf.TensorInfo, indices as tf.TensorInfo, attrs.axis as number, (attrs.batchDims as number | undefined) ?? 0),
@@ -185,31 +189,50 @@ function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.T
   if (length === 0) return out;
   const [target, start] = heapView(backend, out);
   const [source, base] = heapView(backend, x);
-  if (rank < 2) {
-    copyRun(target, start, source, base, length);
-    return out;
-  }
   if (rank === 2 && perm[0] === 1) {
     transpose2d(target, start, source, base, x.shape[0] as number, x.shape[1] as number);
     return out;
   }
-  const inStrides = [...tf.util.computeStrides(x.shape), 1];
-  const strides = perm.map((axis) => inStrides[axis] as number);
+  const strides = [...tf.util.computeStrides(x.shape), 1];
+  walk(target, start, source, base, shape, perm.map((axis) => strides[axis] as number));
+  return out;
+}
+
+/** x with the axes `dims` reversed: the walk over the output starts at the input's far end of those axes and steps back along them. */
+function reverse(backend: WasmBackend, x: tf.TensorInfo, dims: number[]): tf.TensorInfo {
+  const out = backend.makeOutput(x.shape, x.dtype);
+  const length = tf.util.sizeFromShape(x.shape);
+  if (length === 0) return out;
+  const [target, start] = heapView(backend, out);
+  const [source, base] = heapView(backend, x);
+  const strides = [...tf.util.computeStrides(x.shape), 1];
+  const steps = x.shape.map((_, d) => (dims.includes(d) ? -(strides[d] as number) : (strides[d] as number)));
+  const from = base + dims.reduce((offset, d) => offset + ((x.shape[d] as number) - 1) * (strides[d] as number), 0);
+  walk(target, start, source, from, x.shape, steps);
+  return out;
+}
+
+/** target[start…] = the values of source met walking `shape` in row-major order from `from`, axis d moving the source index by `steps[d]`. */
+function walk(target: HeapValues, start: number, source: HeapValues, from: number, shape: number[], steps: number[]): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    target[start] = source[from] as number;
+    return;
+  }
   const run = shape[rank - 1] as number;
-  const step = strides[rank - 1] as number;
+  const step = steps[rank - 1] as number;
   const index = new Array<number>(rank - 1).fill(0);
-  let from = base;
-  for (let to = start, end = start + length; to < end; to += run) {
+  const end = start + tf.util.sizeFromShape(shape);
+  for (let to = start; to < end; to += run) {
     for (let k = 0, p = from; k < run; k++, p += step) target[to + k] = source[p] as number;
     for (let d = rank - 2; d >= 0; d--) {
       index[d] = (index[d] as number) + 1;
-      from += strides[d] as number;
+      from += steps[d] as number;
       if ((index[d] as number) < (shape[d] as number)) break;
-      from -= (index[d] as number) * (strides[d] as number);
+      from -= (index[d] as number) * (steps[d] as number);
       index[d] = 0;
     }
   }
-  return out;
 }
 
 /** target [columns, rows] = source [rows, columns]ᵀ (from `start` and `base` in the heap), in tiles of 16 × 16 so that reads and writes both stay in the cache. */

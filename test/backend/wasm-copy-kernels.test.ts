@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { setBackend } from 'latent';
 import { expectNoLeak } from '../helpers/no-leak';
 
-// latent replaces wasm's Slice, SplitV, Unpack, Concat, Pack, Transpose, Tile and GatherV2 kernels (tfjs 4.22
+// latent replaces wasm's Slice, SplitV, Unpack, Concat, Pack, Transpose, Reverse, Tile and GatherV2 kernels (tfjs 4.22
 // copies the whole input per slice and indexes Tile and GatherV2 element by element) and makes Identity and a
 // same-dtype Cast share memory: every result must equal the cpu backend's, bit for bit, for any rank, dtype and block.
 const shapes = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 });
@@ -42,7 +42,7 @@ it('wasm slice, split, unstack and concat equal the cpu backend for every rank, 
   );
 });
 
-it('wasm stack and transpose equal the cpu backend for every rank, dtype, axis and permutation', async () => {
+it('wasm stack, transpose and reverse equal the cpu backend for every rank, dtype, axis, permutation and set of axes', async () => {
   const cases = fc.record({ shape: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 0, maxLength: 4 }), seed: fc.integer({ min: 0, max: 1000 }), dtype: dtypes, count: fc.integer({ min: 1, max: 3 }) });
   await fc.assert(
     fc.asyncProperty(cases, async ({ shape, seed, dtype, count }) => {
@@ -54,10 +54,12 @@ it('wasm stack and transpose equal the cpu backend for every rank, dtype, axis a
         [perm[i], perm[j]] = [perm[j] as number, perm[i] as number];
       }
       const axis = seed % (shape.length + 1);
+      const reversed = shape.flatMap((_, i) => ((seed >> i) & 1 ? [i] : []));
       const compute = () =>
         tf.tidy(() => {
           const xs = Array.from({ length: count }, (_, k) => tf.tensor(values(size, seed + k, dtype) as number[], shape, dtype as tf.DataType));
-          return [tf.stack(xs, axis), tf.transpose(xs[0] as tf.Tensor, perm)].map((t) => [t.shape, Array.from(t.dataSync())]);
+          const x = xs[0] as tf.Tensor;
+          return [tf.stack(xs, axis), tf.transpose(x, perm), tf.reverse(x, reversed)].map((t) => [t.shape, Array.from(t.dataSync())]);
         });
       const [cpu, wasm] = await onBoth(compute);
       expect(wasm).toEqual(cpu);

@@ -22,7 +22,7 @@ const BUILDERS = {
   nsf: () => nsf({ dim: 2, layers: 6, bins: 8, tailBound: 4, hiddenSizes: [64, 64], seed: 1 }),
   iaf: () => iaf({ dim: 2, layers: 5, hiddenSizes: [64, 64], seed: 1 }),
 };
-const PASSES = { realNVP: '1 pass/layer both ways', maf: 'samples in D = 2 passes/layer', nsf: '1 pass/layer both ways', iaf: 'samples in 1 pass/layer' };
+const PASSES = { realNVP: '1 pass/layer both ways', maf: 'samples in D = 2 passes/layer (the first on one row)', nsf: '1 pass/layer both ways', iaf: 'samples in 1 pass/layer' };
 
 export async function flows() {
   await setBackend('wasm');

@@ -9,9 +9,11 @@ import type { ElementwiseTransform } from './elementwise-transform';
  * (Papamakarios et al. 2017): x_i = τ(z_i; θ_i(x_{<i})), θ from a
  * {@link MADE} (and the context, if any). The density direction (inverse) is
  * one parallel pass: θ(x) is known from x. Sampling (forward) takes D
- * passes, each fixing one more coordinate. Wrap it in {@link Invert} for the
- * inverse autoregressive flow, which samples in one pass. The MADE's output
- * layer starts at zero, so the bijector starts as the identity.
+ * passes, each fixing one more coordinate; the first coordinate's θ depends
+ * on no coordinate, so without a context the first pass runs on one row
+ * (sampling a 2-D MAF: half the matrix products). Wrap it in {@link Invert}
+ * for the inverse autoregressive flow, which samples in one pass. The MADE's
+ * output layer starts at zero, so the bijector starts as the identity.
  *
  * @example
  * ```ts
@@ -47,9 +49,7 @@ export abstract class Autoregressive extends Bijector {
   }
 
   protected transformForward(z: tf.Tensor, context: tf.Tensor | undefined): BijectorResult {
-    // Pass i fixes coordinate i: its parameters depend only on coordinates < i, already final. The first
-    // coordinate's depend on no coordinate: without a context they are one row for the whole batch, so the
-    // first pass runs the MADE on one row (sampling a 2-D MAF: half the matrix products).
+    // Pass i fixes coordinate i: its parameters depend only on coordinates < i, already final.
     const first = context === undefined ? tf.zeros([...z.shape.slice(0, -1).map(() => 1), this.dim]) : tf.zerosLike(z);
     let { value: x, logDet } = this.transform.forward(z, tf.broadcastTo(this.params(first, context), [...z.shape, this.transform.paramsPerDim]));
     for (let i = 1; i < this.dim; i++) ({ value: x, logDet } = this.transform.forward(z, this.params(x, context)));

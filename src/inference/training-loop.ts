@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { runHostKernel, type HostKernel } from '../backend/host-kernel';
 import { checkPositiveInteger, LatentError, NonFiniteError, ShapeError, ValidationError } from '../errors';
 import { toTensor } from '../math/to-tensor';
 import { permutation } from '../random/permutation';
@@ -153,8 +154,6 @@ export async function optimizerStep(owner: string, step: number, variables: read
   const { value, grads } = result;
   try {
     const names = Object.keys(grads);
-    // Σ 0·g is 0 when every entry is finite and NaN otherwise (0·±∞ = NaN), and never overflows.
-    const finiteness = (gradients: tf.Tensor[]) => tf.sum(tf.mul(tf.concat(gradients.map((g) => tf.reshape(g, [-1]))), 0));
     const check = tf.tidy(() => tf.stack([value, finiteness(names.map((name) => grads[name] as tf.Tensor))]));
     const [lossValue, allFinite] = (await check.data()) as unknown as [number, number];
     check.dispose();
@@ -172,6 +171,32 @@ export async function optimizerStep(owner: string, step: number, variables: read
     tf.dispose(Object.values(grads));
   }
 }
+
+/** A scalar: 0 when every entry of `gradients` is finite, NaN otherwise (Σ 0·g; never overflows). */
+function finiteness(gradients: tf.Tensor[]): tf.Tensor {
+  if (gradients.every((g) => g.dtype === 'float32')) {
+    const [result] = runHostKernel('LatentFiniteness', finitenessKernel, gradients, {}) ?? [];
+    if (result !== undefined) return result;
+  }
+  return tf.sum(tf.mul(tf.concat(gradients.map((g) => tf.reshape(g, [-1]))), 0));
+}
+
+/**
+ * {@link finiteness} on cpu and wasm: one loop over the gradients where they
+ * lie, stopping at the first non-finite entry (a RealNVP's 48 gradients on
+ * wasm: 0.55 → 0.2 ms, where the ops reshaped each and concatenated them).
+ */
+const finitenessKernel: HostKernel = (inputs, _, io) => {
+  const out = io.output([]);
+  let result = 0;
+  for (const input of inputs) {
+    const [values, start] = io.view(input);
+    for (let i = start, end = start + tf.util.sizeFromShape(input.shape); i < end && result === 0; i++) result = (values[i] as number) * 0;
+  }
+  const [target, at] = io.view(out);
+  target[at] = result;
+  return [out];
+};
 
 /** Throws a ValidationError naming `where` unless `optimizer` is omitted or a tf.Optimizer. */
 export function checkOptimizer(where: string, optimizer: unknown): void {

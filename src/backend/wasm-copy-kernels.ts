@@ -7,8 +7,8 @@ let installed = false;
  * Replaces the wasm backend's copying kernels — Slice, SplitV, Unpack,
  * Concat, Pack, Transpose, Reverse, Tile and GatherV2 — by ones that copy only what
  * they return, element by element where the contiguous runs are short; and
- * Identity, Cast to the same dtype and a Transpose that moves only axes of
- * extent 1, by ones that share their input's memory as the cpu backend's do (tfjs-backend-wasm copies: `tf.where`
+ * Identity, and Cast to the same dtype, by ones that share their input's
+ * memory as the cpu backend's do (tfjs-backend-wasm copies: `tf.where`
  * clones both branches, and every Multiply's gradient casts both factors).
  * tfjs-backend-wasm 4.22 first copies the whole input out of the heap (`readSync`) for every
  * slice, so each piece of a `split` or `unstack` costs the size of its input
@@ -181,12 +181,12 @@ function blockLoops(size: number[], strides: number[]): { run: number; counts: n
 }
 
 /** x with its axes permuted: output axis d is input axis perm[d]; walks the output in order, reading the input with the stride of the axis that lands last. */
+// Always a copy, even when only axes of extent 1 move ([n, 1] → [1, n]): tfjs-wasm caches a matMul's packed
+// right operand by tensor id, whatever its shape, so a transpose sharing its input's memory (and id) was
+// multiplied as the input (NaN in ProbabilisticPCA's EM with q = 1).
 function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
   const rank = x.shape.length;
   const shape = perm.map((axis) => x.shape[axis] as number);
-  // Moving only axes of extent 1 keeps the values in order ([n, 1] → [1, n]): the same memory, shared.
-  const moved = perm.filter((axis) => x.shape[axis] !== 1);
-  if (moved.every((axis, i) => i === 0 || axis > (moved[i - 1] as number))) return { ...share(backend, x), shape };
   const out = backend.makeOutput(shape, x.dtype);
   const length = tf.util.sizeFromShape(shape);
   if (length === 0) return out;

@@ -11,7 +11,7 @@ const DERIVATIVE_OFFSET = Math.log(Math.expm1(1 - MIN_DERIVATIVE));
 
 type SplineOp = (input: tf.Tensor, params: tf.Tensor) => tf.Tensor;
 // What the forward pass saves for the gradient, in order.
-const SAVED = ['inside', 'select', 'widths', 'heights', 'derivativeSlope', 'xi', 's', 'wk', 'hk', 'dk', 'dk1', 'c', 'q', 'den', 'p', 'num'] as const;
+const SAVED = ['inside', 'bin', 'widths', 'heights', 'derivativeSlope', 'xi', 's', 'wk', 'hk', 'dk', 'dk1', 'c', 'q', 'den', 'p', 'num'] as const;
 type Tensors<T extends readonly unknown[]> = { [I in keyof T]: tf.Tensor };
 
 /**
@@ -81,25 +81,29 @@ export class SplineTransform implements ElementwiseTransform {
       const lastAxis = (t: tf.Tensor, begin: number, size: number) => tf.slice(t, [...origin, begin], [...batch, size]);
       const widths = tf.softmax(w);
       const heights = tf.softmax(h);
-      const xs = knots(widths, cumulative, k, b, lastAxis);
-      const ys = knots(heights, cumulative, k, b, lastAxis);
+      const [xs, xsInterior] = knots(widths, cumulative, k, b, lastAxis);
+      const [ys, ysInterior] = knots(heights, cumulative, k, b, lastAxis);
       const ends = tf.ones([...batch, 1]);
       const shifted = tf.add(d, DERIVATIVE_OFFSET);
       const derivativeSlope = tf.sigmoid(shifted);
       const derivatives = tf.concat([ends, tf.add(softplus(shifted), MIN_DERIVATIVE), ends], -1);
       const inside = tf.logicalAnd(tf.greater(input, -b), tf.less(input, b));
       const v = tf.clipByValue(input, -b, b);
-      // The bin: how many interior knots lie below v, as a one-hot selector over the K bins.
-      // step(v − knot) rather than greaterEqual: wasm compares with broadcasting element by element, 20x slower.
-      const bin = tf.cast(tf.sum(tf.step(tf.sub(tf.expandDims(v, -1), lastAxis(inverse ? ys : xs, 1, k - 1))), -1), 'int32');
-      const select = tf.cast(tf.oneHot(bin, k), 'float32');
-      const pick = (t: tf.Tensor, offset: number) => tf.sum(tf.mul(lastAxis(t, offset, k), select), -1);
-      const xk = pick(xs, 0);
-      const wk = tf.sub(pick(xs, 1), xk);
-      const yk = pick(ys, 0);
-      const hk = tf.sub(pick(ys, 1), yk);
-      const dk = pick(derivatives, 0);
-      const dk1 = pick(derivatives, 1);
+      // The bin: how many interior knots lie below v.
+      // step(v − knot) rather than greater: measured faster on wasm (its broadcasting comparisons are slower).
+      const bin = tf.cast(tf.sum(tf.step(tf.sub(tf.expandDims(v, -1), inverse ? ysInterior : xsInterior)), -1), 'int32');
+      // Each value's bin ends, as indices into the flattened [..., K + 1] knots and derivatives: a gather of one
+      // value per coordinate, where a one-hot product reads all K + 1 (sampling 10,000 points: 3 → 0.4 ms a layer).
+      const low = tf.add(tf.range(0, v.size * (k + 1), k + 1, 'int32'), tf.reshape(bin, [-1]));
+      const high = tf.add(low, tf.scalar(1, 'int32'));
+      const [xFlat, yFlat, dFlat] = [xs, ys, derivatives].map((t) => tf.reshape(t, [-1])) as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const pick = (t: tf.Tensor, index: tf.Tensor) => tf.reshape(tf.gather(t, index), v.shape);
+      const xk = pick(xFlat, low);
+      const wk = tf.sub(pick(xFlat, high), xk);
+      const yk = pick(yFlat, low);
+      const hk = tf.sub(pick(yFlat, high), yk);
+      const dk = pick(dFlat, low);
+      const dk1 = pick(dFlat, high);
       const s = tf.div(hk, wk);
       const c = tf.sub(tf.add(dk, dk1), tf.mul(s, 2));
       let xi: tf.Tensor;
@@ -119,15 +123,16 @@ export class SplineTransform implements ElementwiseTransform {
       const out = inverse ? tf.add(tf.mul(xi, wk), xk) : tf.add(yk, tf.div(tf.mul(hk, p), den));
       const num = tf.add(tf.add(tf.mul(dk1, tf.square(xi)), tf.mul(tf.mul(s, 2), q)), tf.mul(dk, tf.square(tf.sub(1, xi))));
       const logSlope = tf.sub(tf.add(tf.mul(tf.log(s), 2), tf.log(num)), tf.mul(tf.log(den), 2));
-      save([inside, select, widths, heights, derivativeSlope, xi, s, wk, hk, dk, dk1, c, q, den, p, num]);
+      save([inside, bin, widths, heights, derivativeSlope, xi, s, wk, hk, dk, dk1, c, q, den, p, num]);
       const value = tf.where(inside, out, input);
       const logDet = tf.where(inside, inverse ? tf.neg(logSlope) : logSlope, tf.zerosLike(input));
       return {
         value: tf.stack([value, logDet], -1),
         gradFunc: (dy, saved) => {
-          const [insideMask, oneHot, pw, ph, dSlope, z, sk, width, height, d0, d1, curvature, qk, denominator, pk, numerator] =
+          const [insideMask, binIndex, pw, ph, dSlope, z, sk, width, height, d0, d1, curvature, qk, denominator, pk, numerator] =
             saved as unknown as Tensors<typeof SAVED>;
           const [valueBar, logDetBar] = tf.unstack(dy as tf.Tensor, dy.rank - 1) as [tf.Tensor, tf.Tensor];
+          const oneHot = tf.cast(tf.oneHot(binIndex, k), 'float32');
           const zeros = tf.zerosLike(valueBar);
           const a = tf.where(insideMask, valueBar, zeros);
           const l = tf.where(insideMask, logDetBar, zeros);
@@ -191,10 +196,10 @@ export class SplineTransform implements ElementwiseTransform {
   }
 }
 
-/** Knot positions `[..., K + 1]` from −B to B, from bin-size probabilities `[..., K]` (each size at least MIN_BIN). */
-function knots(probabilities: tf.Tensor, cumulative: tf.Tensor2D, k: number, b: number, lastAxis: (t: tf.Tensor, begin: number, size: number) => tf.Tensor): tf.Tensor {
+/** Knot positions `[..., K + 1]` from −B to B, and the K − 1 interior ones, from bin-size probabilities `[..., K]` (each size at least MIN_BIN). */
+function knots(probabilities: tf.Tensor, cumulative: tf.Tensor2D, k: number, b: number, lastAxis: (t: tf.Tensor, begin: number, size: number) => tf.Tensor): [tf.Tensor, tf.Tensor] {
   const sizes = tf.add(tf.mul(probabilities, 1 - MIN_BIN * k), MIN_BIN);
   const inner = tf.sub(tf.mul(lastAxis(multiplyLast(sizes, cumulative), 0, k - 1), 2 * b), b);
   const batch = probabilities.shape.slice(0, -1);
-  return tf.concat([tf.fill([...batch, 1], -b), inner, tf.fill([...batch, 1], b)], -1);
+  return [tf.concat([tf.fill([...batch, 1], -b), inner, tf.fill([...batch, 1], b)], -1), inner];
 }

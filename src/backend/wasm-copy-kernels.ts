@@ -180,10 +180,14 @@ function blockLoops(size: number[], strides: number[]): { run: number; counts: n
   return { run, counts, steps };
 }
 
-/** x with its axes permuted: output axis d is input axis perm[d]; walks the output in order, reading the input with the stride of the axis that lands last. */
-// Always a copy, even when only axes of extent 1 move ([n, 1] → [1, n]): tfjs-wasm caches a matMul's packed
-// right operand by tensor id, whatever its shape, so a transpose sharing its input's memory (and id) was
-// multiplied as the input (NaN in ProbabilisticPCA's EM with q = 1).
+/**
+ * x with its axes permuted: output axis d is input axis perm[d]; walks the
+ * output in order, reading the input with the stride of the axis that lands
+ * last. Always a copy, even when only axes of extent 1 move ([n, 1] → [1, n]):
+ * tfjs-wasm caches a matMul's packed right operand by tensor id, whatever its
+ * shape, so a transpose sharing its input's memory (and id) was multiplied as
+ * the input (NaN in ProbabilisticPCA's EM with q = 1).
+ */
 function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
   const rank = x.shape.length;
   const shape = perm.map((axis) => x.shape[axis] as number);

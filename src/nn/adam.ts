@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ValidationError } from '../errors';
+import { flattenAll, unflattenLike } from './flat-parameters';
 
 /** Options of {@link Adam}. */
 export interface AdamOptions {
@@ -96,16 +97,15 @@ export class Adam extends tf.Optimizer {
     const correction1 = 1 - b1 ** moments.t;
     const correction2 = 1 - b2 ** moments.t;
     tf.tidy(() => {
-      const g = tf.concat(pairs.map(([, grad]) => tf.reshape(grad, [-1])));
+      const g = flattenAll(pairs.map(([, grad]) => grad));
       const m = tf.add(tf.mul(moments.m, b1), tf.mul(g, 1 - b1));
       const v = tf.add(tf.mul(moments.v, b2), tf.mul(tf.square(g), 1 - b2));
       moments.m.assign(m);
       moments.v.assign(v);
       const denominator = tf.add(tf.mul(tf.sqrt(v), 1 / Math.sqrt(correction2)), this.epsilon);
       const step = tf.div(tf.mul(m, -this.learningRate / correction1), denominator);
-      const updated = tf.add(tf.concat(variables.map((x) => tf.reshape(x, [-1]))), step);
-      const pieces = tf.split(updated, variables.map((x) => x.size));
-      variables.forEach((x, i) => x.assign(tf.reshape(pieces[i] as tf.Tensor, x.shape)));
+      const pieces = unflattenLike(tf.add(flattenAll(variables), step), variables);
+      variables.forEach((x, i) => x.assign(pieces[i] as tf.Tensor));
     });
     this.incrementIterations();
   }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkPositiveInteger, DisposedError, ShapeError, ValidationError } from '../errors';
 import { randomSeed, seedToUint32, splitSeed, type Seed } from '../random/seed';
-import { ACTIVATIONS, activate, activationBackward, isFusable, type Activation, type FusedActivation } from './activation';
+import { ACTIVATIONS, type Activation } from './activation';
+import { denseStackOp, type DenseStackOp } from './dense-stack';
 import { glorotUniform } from './glorot-uniform';
 import type { Network } from './network';
 import { loadWeights, saveWeights, type SavedWeights } from './weights';
@@ -21,61 +22,6 @@ export interface DenseOptions {
    * cuts the connection from that input to that output (MADE's masks). Copied.
    */
   mask?: readonly (readonly number[])[];
-}
-
-type DenseOp = (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
-
-const unmaskedOps = new Map<Activation, DenseOp>();
-
-/**
- * y = f(x·(W ⊙ mask) + b) with its gradient written for wasm, where most of
- * a small network's training step goes: the forward pass is one fused kernel
- * (tfjs's `fused.matMul` splits into matMul, a broadcast add and the
- * activation while gradients are recorded; the add alone took 24 µs for a
- * [256, 64] batch); the backward pass uses explicit transposes (tfjs's matMul
- * gradient passes `transposeA`/`transposeB`, about 10x slower there than a
- * transpose and a plain matMul) and takes the bias gradient as dᵀ·1 (a
- * [256, 64] sum over the batch transposes first there: 68 µs, against 18).
- * The mask (MADE's) is applied inside, so it is neither recorded nor differentiated.
- */
-function denseOp(activation: Activation, mask: tf.Tensor2D | null): DenseOp {
-  const cached = mask === null ? unmaskedOps.get(activation) : undefined;
-  if (cached !== undefined) return cached;
-  const op = tf.customGrad((...args) => {
-    const [x, rawKernel, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-    const kernel = mask === null ? rawKernel : (tf.mul(rawKernel, mask) as tf.Tensor2D);
-    const linear = fusedLinear(x, kernel, bias, isFusable(activation) ? activation : 'linear');
-    const y = isFusable(activation) ? linear : (activate(activation, linear) as tf.Tensor2D);
-    save([x, kernel, y]);
-    return {
-      value: y,
-      gradFunc: (dy, saved) => {
-        const [input, weights, output] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const [rows, columns] = output.shape;
-        // An empty batch: wasm's matMul over an inner axis of length 0 leaves its output uninitialised.
-        if (rows === 0) return [tf.zerosLike(input), tf.zerosLike(weights), tf.zeros([columns])];
-        const d = activationBackward(activation, dy as tf.Tensor2D, output) as tf.Tensor2D;
-        const kernelGradient = tf.matMul(tf.transpose(input), d);
-        return [
-          tf.matMul(d, tf.transpose(weights)),
-          mask === null ? kernelGradient : tf.mul(kernelGradient, mask),
-          tf.reshape(tf.matMul(d, tf.ones([1, rows]), true, true), [columns]),
-        ];
-      },
-    };
-  }) as unknown as DenseOp;
-  if (mask === null) unmaskedOps.set(activation, op);
-  return op;
-}
-
-/** x·W + b with the activation applied in the same kernel, on every backend. */
-function fusedLinear(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, activation: FusedActivation): tf.Tensor2D {
-  const [rows, inputs] = x.shape;
-  const outputs = kernel.shape[1];
-  const a = tf.reshape(x, [1, rows, inputs]);
-  const b = tf.reshape(kernel, [1, inputs, outputs]);
-  const y = tf.engine().runKernel('_FusedMatMul', { a, b, bias }, { transposeA: false, transposeB: false, activation }) as tf.Tensor;
-  return tf.reshape(y, [rows, outputs]);
 }
 
 /**
@@ -104,7 +50,7 @@ export class Dense implements Network {
   readonly bias: tf.Variable;
   /** The connection mask, when the layer has one (a constant, not trained). */
   readonly mask: tf.Tensor2D | null;
-  private readonly op: DenseOp;
+  private readonly op: DenseStackOp;
 
   constructor(options: DenseOptions) {
     this.inputSize = checkPositiveInteger('Dense', 'inputSize', options?.inputSize);
@@ -113,7 +59,7 @@ export class Dense implements Network {
     if (options.seed !== undefined) seedToUint32(options.seed, 'Dense');
     const [kernelSeed] = splitSeed(options.seed ?? randomSeed(), 1) as [Seed];
     this.mask = options.mask === undefined ? null : checkMask(options.mask, this.inputSize, this.outputSize);
-    this.op = denseOp(this.activation, this.mask);
+    this.op = denseStackOp([this]);
     // Inside tidy: the initial values are freed, the variables (never tidied) stay.
     this.kernel = tf.tidy(() => tf.variable(glorotUniform(this.inputSize, this.outputSize, { seed: kernelSeed })));
     this.bias = tf.tidy(() => tf.variable(tf.zeros([this.outputSize])));
@@ -128,12 +74,7 @@ export class Dense implements Network {
   apply(x: tf.Tensor): tf.Tensor {
     this.checkNotDisposed('Dense.apply');
     checkInput('Dense.apply', x, this.inputSize);
-    return tf.tidy(() => {
-      const rows = x.size / this.inputSize;
-      const flat = (x.rank === 2 ? x : tf.reshape(x, [rows, this.inputSize])) as tf.Tensor2D;
-      const y = this.op(flat, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D);
-      return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outputSize]);
-    });
+    return this.op(x, this.kernel, this.bias);
   }
 
   /**

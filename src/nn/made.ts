@@ -3,6 +3,7 @@ import { checkNonNegativeInteger, checkPositiveInteger, DisposedError, Validatio
 import { randomSeed, seedToUint32, splitSeed, type Seed } from '../random/seed';
 import type { Activation } from './activation';
 import { checkActivation, checkInput, Dense } from './dense';
+import { denseStackOp, type DenseStackOp } from './dense-stack';
 import type { Network } from './network';
 
 /** Options of {@link MADE}. */
@@ -51,6 +52,7 @@ export class MADE implements Network {
   readonly contextSize: number;
   /** The masked layers, input first. */
   readonly layers: readonly Dense[];
+  private readonly op: DenseStackOp;
 
   constructor(options: MADEOptions) {
     const where = 'MADE';
@@ -95,6 +97,7 @@ export class MADE implements Network {
       throw e;
     }
     this.layers = layers;
+    this.op = denseStackOp(layers);
   }
 
   /** Every layer's kernel and bias, input layer first. */
@@ -107,7 +110,7 @@ export class MADE implements Network {
     if ((this.layers[0] as Dense).kernel.isDisposed) throw new DisposedError('MADE.apply', 'MADE');
     checkInput('MADE.apply', x, this.inputSize + this.contextSize);
     return tf.tidy(() => {
-      const out = this.layers.reduce((h, layer) => layer.apply(h), x);
+      const out = this.op(x, ...this.variables);
       return tf.reshape(out, [...x.shape.slice(0, -1), this.inputSize, this.outputsPerInput]);
     });
   }

@@ -4,6 +4,7 @@ import { randomSeed, seedToUint32, splitSeed } from '../random/seed';
 import type { Seed } from '../random/seed';
 import type { Activation } from './activation';
 import { checkActivation, checkInput, Dense } from './dense';
+import { denseStackOp, type DenseStackOp } from './dense-stack';
 import type { Network } from './network';
 import { loadWeights, saveWeights, type SavedWeights } from './weights';
 
@@ -38,6 +39,7 @@ export class MLP implements Network {
   readonly sizes: readonly number[];
   /** The layers, input first. */
   readonly layers: readonly Dense[];
+  private readonly op: DenseStackOp;
 
   constructor(options: MLPOptions) {
     const sizes = options?.sizes;
@@ -59,6 +61,7 @@ export class MLP implements Network {
           seed,
         }),
     );
+    this.op = denseStackOp(this.layers);
   }
 
   /** Every layer's kernel and bias, input layer first. */
@@ -70,7 +73,7 @@ export class MLP implements Network {
   apply(x: tf.Tensor): tf.Tensor {
     this.checkNotDisposed('MLP.apply');
     checkInput('MLP.apply', x, this.sizes[0] as number);
-    return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h), x));
+    return this.op(x, ...this.variables);
   }
 
   /**

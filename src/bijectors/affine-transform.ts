@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BijectorResult } from './bijector';
 import { unstackResult, type ElementwiseTransform } from './elementwise-transform';
+import { hostTransformResult, type ScalarTransform } from './host-transform';
 
 type AffineOp = (v: tf.Tensor, params: tf.Tensor) => tf.Tensor;
 
@@ -37,8 +38,11 @@ export class AffineTransform implements ElementwiseTransform {
  * (inverse), ∂/∂s = sign·(∂value·u + ∂logDet) and ∂s/∂raw = 1 − (s/b)².
  */
 function affineOp(b: number, sign: 1 | -1): AffineOp {
+  const scalar = new ScalarAffine(b, sign);
   return tf.customGrad((...args) => {
     const [v, params, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const host = hostTransformResult(`LatentAffine${sign === 1 ? 'Forward' : 'Inverse'}(${b})`, scalar, v, params, save);
+    if (host !== null) return host;
     const [t, raw] = tf.unstack(params, params.rank - 1) as [tf.Tensor, tf.Tensor];
     const s = tf.mul(tf.tanh(tf.div(raw, b)), b);
     const logDet = sign === 1 ? s : tf.neg(s);
@@ -59,4 +63,32 @@ function affineOp(b: number, sign: 1 | -1): AffineOp {
       },
     };
   }) as unknown as AffineOp;
+}
+
+/** The same map for one coordinate at a time, on cpu and wasm (see `hostTransformResult`); parameters (t, raw). */
+class ScalarAffine implements ScalarTransform {
+  readonly paramsPerDim = 2;
+
+  constructor(
+    readonly b: number,
+    readonly sign: 1 | -1,
+  ) {}
+
+  forward(v: number, params: Float32Array, at: number, out: Float32Array, o: number): void {
+    const t = params[at] as number;
+    const s = this.b * Math.tanh((params[at + 1] as number) / this.b);
+    out[o] = this.sign === 1 ? v * Math.exp(s) + t : (v - t) * Math.exp(-s);
+    out[o + 1] = this.sign * s;
+  }
+
+  backward(v: number, params: Float32Array, at: number, a: number, l: number, paramsBar: Float32Array, row: number): number {
+    const t = params[at] as number;
+    const s = this.b * Math.tanh((params[at + 1] as number) / this.b);
+    const e = Math.exp(this.sign * s);
+    const u = this.sign === 1 ? v * e : (v - t) * e;
+    const dv = a * e;
+    paramsBar[row] = this.sign === 1 ? a : -dv;
+    paramsBar[row + 1] = this.sign * (a * u + l) * (1 - (s / this.b) ** 2);
+    return dv;
+  }
 }

@@ -3,7 +3,8 @@ import { softplus } from '../math/log1p-exp';
 import type { BijectorResult } from './bijector';
 import { unstackResult, type ElementwiseTransform } from './elementwise-transform';
 import { multiplyLast } from './permute';
-import { DERIVATIVE_OFFSET, hostSpline, hostSplineGradient, MIN_BIN, MIN_DERIVATIVE } from './spline-host';
+import { hostTransformResult } from './host-transform';
+import { DERIVATIVE_OFFSET, MIN_BIN, MIN_DERIVATIVE, ScalarSpline } from './scalar-spline';
 
 type SplineOp = (input: tf.Tensor, params: tf.Tensor) => tf.Tensor;
 // What the forward pass saves for the gradient, in order.
@@ -22,7 +23,7 @@ type Tensors<T extends readonly unknown[]> = { [I in keyof T]: tf.Tensor };
  * Each direction is one recorded operation with its gradient written out
  * (about 60 kernels each way, where tfjs's automatic gradient recorded some
  * 600 per layer: most of a spline flow's training step on wasm), and on cpu
- * and wasm one JavaScript loop each way (`hostSpline`: a spline flow's
+ * and wasm one JavaScript loop each way (`ScalarSpline`: a spline flow's
  * training step 2,304 → 468 kernels, −32 % on wasm). The inverse's gradient
  * follows from the implicit function theorem, not from the quadratic formula.
  */
@@ -68,13 +69,11 @@ export class SplineTransform implements ElementwiseTransform {
   private splineOp(inverse: boolean): SplineOp {
     const k = this.bins;
     const b = this.tailBound;
+    const scalar = new ScalarSpline(k, b, inverse);
     return tf.customGrad((...args) => {
       const [input, params, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-      const host = hostSpline(inverse, b, input, params);
-      if (host !== null) {
-        save([input, params]);
-        return { value: host, gradFunc: (dy, [x, raw]) => hostSplineGradient(inverse, b, x as tf.Tensor, raw as tf.Tensor, dy as tf.Tensor) };
-      }
+      const host = hostTransformResult(`LatentSpline${inverse ? 'Inverse' : 'Forward'}(${k},${b})`, scalar, input, params, save);
+      if (host !== null) return host;
       const { cumulative, fromRight } = this.constants();
       const [w, h, d] = tf.split(params, [k, k, k - 1], -1) as [tf.Tensor, tf.Tensor, tf.Tensor];
       const batch = params.shape.slice(0, -1);

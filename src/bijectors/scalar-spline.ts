@@ -76,7 +76,18 @@ export class ScalarSpline implements ScalarTransform {
     const den = s + c * q;
     const p = s * z * z + d0 * q;
     const num = d1 * z * z + 2 * s * q + d0 * (1 - z) * (1 - z);
-    Object.assign(this, { bin, z, s, wk, hk, d0, d1, c, q, den, p, num });
+    this.bin = bin;
+    this.z = z;
+    this.s = s;
+    this.wk = wk;
+    this.hk = hk;
+    this.d0 = d0;
+    this.d1 = d1;
+    this.c = c;
+    this.q = q;
+    this.den = den;
+    this.p = p;
+    this.num = num;
     this.out = inverse ? z * wk + xk : yk + (hk * p) / den;
     this.logSlope = 2 * Math.log(s) + Math.log(num) - 2 * Math.log(den);
   }

@@ -231,7 +231,7 @@ export class VAE {
       if (this.ownsOptimizer) optimizer.dispose();
       throw e;
     }
-    this.prior = new MultivariateNormalDiag({ loc: tf.zeros([this.latentDim]), scaleDiag: tf.ones([this.latentDim]) }, { validateArgs: false });
+    this.prior = new MultivariateNormalDiag({ loc: Array<number>(this.latentDim).fill(0), scaleDiag: Array<number>(this.latentDim).fill(1) }, { validateArgs: false });
   }
 
   /** The encoder's and decoder's variables (and the posterior flow's). */
@@ -512,7 +512,7 @@ export class VAE {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    tf.dispose([this.prior.loc, this.prior.scaleDiag]);
+    this.prior.dispose();
     if (this.ownsOptimizer) this.svi.optimizer.dispose();
     this.svi.dispose();
   }

@@ -118,6 +118,28 @@ describeEachBackend('MultivariateNormalDiag', (backend) => {
     expectCloseToMax(await values(gScale), c.gradLogProbDiag.scaleDiag, gtol);
   });
 
+  it('parameters given as numbers: logProb and its gradient in x as with tensors, = −Σ_batch (x − loc)/scale², broadcasting', async () => {
+    const loc = [[0.5, -1, 2], [0, 0, 0]];
+    const scale = [[2, 0.5, 1], [1, 1, 1]];
+    const x = [0.3, 1.2, -0.7];
+    const constant = new MultivariateNormalDiag({ loc, scaleDiag: scale });
+    const [locT, scaleT] = [tf.tensor(loc), tf.tensor(scale)];
+    const given = new MultivariateNormalDiag({ loc: locT, scaleDiag: scaleT });
+    const xt = tf.tensor(x);
+    const [value, grad] = [constant.logProb(xt), tf.grad((v: tf.Tensor) => tf.sum(constant.logProb(v)))(xt)];
+    expect(await values(value)).toEqual(await values(given.logProb(xt)));
+    expect(grad.shape).toEqual([3]);
+    const g = await values(grad);
+    expect(g).toEqual(await values(tf.grad((v: tf.Tensor) => tf.sum(given.logProb(v)))(xt)));
+    const f32 = (m: number[][]) => m.map((row) => row.map(Math.fround));
+    const want = x.map((_, j) => -f32(loc).reduce((acc, row, b) => acc + (Math.fround(x[j]!) - row[j]!) / f32(scale)[b]![j]! ** 2, 0));
+    expectClose(g, want, { rtol });
+    await expectFlatTensorCount(() => tf.grad((v: tf.Tensor) => tf.sum(constant.logProb(v)))(xt));
+    tf.dispose([locT, scaleT, xt]);
+    constant.dispose();
+    given.dispose();
+  });
+
   it.each(klCases.map((c) => [c.d, c] as const))('KL matches numpy float64 for d = %i, and klMonteCarlo within 5 standard errors', async (d, c) => {
     const pair = c.pairs.DiagDiag;
     const p = new MultivariateNormalDiag({ loc: c.locP, scaleDiag: c.scaleDiagP });

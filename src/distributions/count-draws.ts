@@ -3,9 +3,9 @@ import { onHostBackend } from '../math/can-read-sync';
 import { toFloat } from '../math/to-float';
 import { randomUniform } from '../random/sampling';
 import { splitSeed, type Seed } from '../random/seed';
-import { binomialLogMassValue, poissonLogMassValue } from './count-log-mass';
+import { binomialInnerLogMassF32, binomialLogMassValue, poissonLogMassValue } from './count-log-mass';
 import { inChunks } from './in-chunks';
-import { rejectInRounds } from './reject-in-rounds';
+import { rejectInRounds, type RejectionRounds } from './reject-in-rounds';
 import { sizeOf } from './shapes';
 
 // Below a mean of 10 draws invert the cdf over 0 … 47 (P(K ≥ 48) < 1e-14 there). Above it
@@ -66,6 +66,7 @@ function reject(
   n: number,
   seed: Seed,
   onHost: boolean,
+  proposeOne?: RejectionRounds['proposeOne'],
 ): tf.Tensor {
   const [uSeed, vSeed] = splitSeed(seed, 2) as [Seed, Seed];
   const [uSeeds, vSeeds] = [splitSeed(uSeed, ROUNDS), splitSeed(vSeed, ROUNDS)];
@@ -80,6 +81,7 @@ function reject(
         return { value, accept };
       },
       fallback: tf.broadcastTo(fallback, shape),
+      proposeOne,
     },
     onHost,
   );
@@ -126,6 +128,57 @@ export function poissonDraws(rate: tf.Tensor, n: number, seed: Seed, onHost = on
   });
 }
 
+const f32 = Math.fround;
+/** BTRS's per-draw constants; p, q and the log-masses at the mode, 0 and n as the log-mass kernels compute them. */
+type BtrsParameter = 'trials' | 'b' | 'a' | 'c' | 'logAlpha' | 'vr' | 'atMode' | 'p' | 'q' | 'atZero' | 'atN';
+const SQUEEZE_US = f32(0.07);
+// The host's BTRS keeps the log-mass ratios it computes per batch member and count, up to this many values in all:
+// Binomial(40, ·) proposes the same 41 counts a million times, and a log costs ~20–40 ns in JavaScript.
+const MEMO_VALUES = 2 ** 20;
+
+/**
+ * BTRS's `propose` below for one draw, on the host: float32 arithmetic
+ * operation for operation, so that it gives the kernels' draws (bit for bit
+ * on cpu, where the kernels' log is float32's correctly rounded one).
+ * The parameters' values are in the batch's shape (`size` of each).
+ */
+function btrsOne(parameters: Record<BtrsParameter, Float32Array>, size: number): NonNullable<RejectionRounds['proposeOne']> {
+  const { trials, b, a, c, logAlpha, vr, atMode, p, q, atZero, atN } = parameters;
+  const memo: (Float32Array | undefined)[] = [];
+  let unused = MEMO_VALUES;
+  const logMassRatio = (i: number, k: number, n: number): number => {
+    let known = memo[i];
+    if (known === undefined && n < unused) {
+      known = memo[i] = new Float32Array(n + 1).fill(NaN);
+      unused -= n + 1;
+    }
+    const memoised = known?.[k];
+    if (memoised !== undefined && !Number.isNaN(memoised)) return memoised;
+    const logMass = k === 0 ? (atZero[i] as number) : k === n ? (atN[i] as number) : binomialInnerLogMassF32(k, n, p[i] as number, q[i] as number);
+    const ratio = f32(logMass - (atMode[i] as number));
+    if (known !== undefined) known[k] = ratio;
+    return ratio;
+  };
+  return ([u, v]) => (draw, j) => {
+    const i = draw % size;
+    const uj = (u as Float32Array)[j] as number;
+    const vj = (v as Float32Array)[j] as number;
+    const aj = a[i] as number;
+    const bj = b[i] as number;
+    const n = trials[i] as number;
+    const us = f32(0.5 - Math.abs(uj));
+    const k = Math.floor(f32(f32(f32(f32(f32(2 * aj) / us) + bj) * uj) + (c[i] as number)));
+    if (k < 0 || k > n) return NaN;
+    if (us >= SQUEEZE_US && vj <= (vr[i] as number)) return k;
+    const hat = f32(f32(f32(Math.log(vj)) + (logAlpha[i] as number)) - f32(Math.log(f32(f32(aj / f32(us * us)) + bj))));
+    return hat <= logMassRatio(i, k, n) ? k : NaN;
+  };
+}
+
+function hostValues<K extends string>(tensors: Record<K, tf.Tensor>): Record<K, Float32Array> {
+  return Object.fromEntries(Object.entries<tf.Tensor>(tensors).map(([name, t]) => [name, t.dataSync() as Float32Array])) as Record<K, Float32Array>;
+}
+
 /**
  * Binomial(n, sigmoid(logits)) draws `[n, ...shape]` (parameters of one
  * shape): for p > ½ the failures are drawn instead; inversion below a mean of
@@ -133,14 +186,10 @@ export function poissonDraws(rate: tf.Tensor, n: number, seed: Seed, onHost = on
  */
 export function binomialDraws(totalCount: tf.Tensor, logits: tf.Tensor, n: number, seed: Seed, onHost = onHostBackend()): tf.Tensor {
   const shape = [...logits.shape];
-  return inChunks(n, WORKING_SET * sizeOf(shape), seed, (m, chunkSeed) => {
-    const [inversionSeed, rejectionSeed] = splitSeed(chunkSeed, 2) as [Seed, Seed];
+  return tf.tidy(() => {
     const l = tf.neg(tf.abs(logits)); // p ≤ ½ from here on
     const small = tf.less(tf.mul(totalCount, tf.sigmoid(l)), INVERSION_BELOW);
     const needs = methodsNeeded(small, onHost);
-    const inverted = needs.inversion
-      ? invert((k) => binomialLogMassValue(k, tf.broadcastTo(totalCount, k.shape), tf.broadcastTo(l, k.shape)), shape, m, inversionSeed, onHost)
-      : tf.zeros([m, ...shape]);
     // Stand-ins (n = 100, p = ½) where inversion is used keep the rejection arithmetic finite.
     const trials = tf.where(small, tf.fill(shape, 100), totalCount);
     const lh = tf.where(small, tf.zeros(shape), l);
@@ -164,8 +213,30 @@ export function binomialDraws(totalCount: tf.Tensor, logits: tf.Tensor, n: numbe
       const logRatio = tf.tidy(() => tf.sub(binomialLogMassValue(kSafe, trials, lh), logMassAtMode));
       return [kSafe, tf.logicalAnd(tf.logicalNot(impossible), tf.logicalOr(quick, tf.lessEqual(hat, logRatio)))];
     };
-    const rejected = needs.rejection ? reject([trials, lh, b, a, c, logAlpha, vr, logMassAtMode], propose, mode, m, rejectionSeed, onHost) : tf.zeros([m, ...shape]);
-    const draws = tf.where(tf.broadcastTo(small, rejected.shape), inverted, rejected);
-    return tf.where(tf.broadcastTo(tf.greater(logits, 0), draws.shape), tf.sub(totalCount, draws), draws);
+    const proposeOne =
+      onHost && needs.rejection
+        ? btrsOne(
+            hostValues({
+              ...{ trials, b, a, c, logAlpha, vr, p },
+              atMode: logMassAtMode,
+              q: tf.sigmoid(tf.neg(lh)),
+              atZero: binomialLogMassValue(tf.zerosLike(trials), trials, lh),
+              atN: binomialLogMassValue(trials, trials, lh),
+            }),
+            sizeOf(shape),
+          )
+        : undefined;
+    const failures = tf.greater(logits, 0);
+    return inChunks(n, WORKING_SET * sizeOf(shape), seed, (m, chunkSeed) => {
+      const [inversionSeed, rejectionSeed] = splitSeed(chunkSeed, 2) as [Seed, Seed];
+      const inverted = needs.inversion
+        ? invert((k) => binomialLogMassValue(k, tf.broadcastTo(totalCount, k.shape), tf.broadcastTo(l, k.shape)), shape, m, inversionSeed, onHost)
+        : tf.zeros([m, ...shape]);
+      const rejected = needs.rejection
+        ? reject([trials, lh, b, a, c, logAlpha, vr, logMassAtMode], propose, mode, m, rejectionSeed, onHost, proposeOne)
+        : tf.zeros([m, ...shape]);
+      const draws = tf.where(tf.broadcastTo(small, rejected.shape), inverted, rejected);
+      return tf.where(tf.broadcastTo(failures, draws.shape), tf.sub(totalCount, draws), draws);
+    });
   });
 }

@@ -93,6 +93,43 @@ export function binomialLogMassValue(k: tf.Tensor, n: tf.Tensor, logits: tf.Tens
   return tf.where(inSupport, tf.where(inner, middle, ends), tf.fill(k.shape, -Infinity));
 }
 
+const f32 = Math.fround;
+const STIRLING_TABLE_F32 = Float32Array.from(STIRLING_TABLE);
+const [C12, C360, C1260, C1680, TENTH, TWO_PI] = [1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 0.1, 2 * Math.PI].map(f32) as [number, number, number, number, number, number];
+const SERIES = Array.from({ length: 7 }, (_, i) => f32(1 / ((8 - i) * (7 - i)))); // 1/(j(j−1)), j = 8 … 2
+
+/** {@link stirlingError} for one count, operation for operation in float32. */
+function stirlingErrorF32(k: number): number {
+  if (k < TABLE_SIZE) return STIRLING_TABLE_F32[Math.trunc(k)] as number;
+  const r = f32(1 / k);
+  const w = f32(r * r);
+  return f32(r * f32(C12 - f32(w * f32(C360 - f32(w * f32(C1260 - f32(w * C1680)))))));
+}
+
+/** {@link deviance} for one count, operation for operation in float32 (Math.log rounded to float32 for the kernel's log). */
+function devianceF32(k: number, mu: number): number {
+  const d = f32(f32(k - mu) / mu);
+  if (!(Math.abs(d) < TENTH)) return f32(f32(k * f32(Math.log(f32(k / mu)))) + f32(mu - k));
+  const x = -d;
+  let series = 0;
+  for (const c of SERIES) series = f32(c + f32(x * series));
+  return f32(mu * f32(f32(x * x) * series));
+}
+
+/**
+ * {@link binomialLogMassValue} at a count 0 < k < n, given p and q as the
+ * kernels compute them, operation for operation in float32: equal to the
+ * kernels' value where the backend's log is float32's correctly rounded one
+ * (cpu), within an ulp or so of it elsewhere. What the host's Binomial sampler evaluates.
+ */
+export function binomialInnerLogMassF32(k: number, n: number, p: number, q: number): number {
+  const rest = f32(n - k);
+  const stirling = f32(f32(stirlingErrorF32(n) - stirlingErrorF32(k)) - stirlingErrorF32(rest));
+  const deviances = f32(devianceF32(k, f32(n * p)) + devianceF32(rest, f32(n * q)));
+  const logRoot = f32(0.5 * f32(f32(Math.log(n)) - f32(Math.log(f32(f32(k * rest) * TWO_PI)))));
+  return f32(f32(stirling - deviances) + logRoot);
+}
+
 /**
  * log P(K = k) of Binomial(n, sigmoid(logits)), all three of one shape:
  * n log q or n log p at the ends, else Loader's saddle-point form

@@ -5,7 +5,7 @@ import { sizeOf } from './shapes';
 
 /** A rejection sampler run in rounds by {@link rejectInRounds}. */
 export interface RejectionRounds {
-  /** Each draw's parameters, every one of the draws' shape. */
+  /** Each draw's parameters, every one of the draws' shape (not read where `proposeOne` is used). */
   parameters: tf.Tensor[];
   rounds: number;
   /**
@@ -17,6 +17,13 @@ export interface RejectionRounds {
   propose: (parameters: tf.Tensor[], randoms: tf.Tensor[]) => { value: tf.Tensor; accept: tf.Tensor };
   /** What a draw never accepted takes; its last proposal when omitted. */
   fallback?: tf.Tensor;
+  /**
+   * `propose` as scalar code, used on the host instead of its kernels: given
+   * a round's random values, a function of a draw's flat index i and the
+   * place j of its numbers there that returns the accepted value, or NaN.
+   * Needs `fallback`, whose shape is then the draws'.
+   */
+  proposeOne?: (randoms: Float32Array[]) => (i: number, j: number) => number;
 }
 
 /**
@@ -37,6 +44,7 @@ function roundOf({ propose, randoms }: RejectionRounds, parameters: tf.Tensor[],
 }
 
 function onTheHost(sampler: RejectionRounds): tf.Tensor {
+  if (sampler.proposeOne !== undefined) return scalarRounds(sampler, sampler.proposeOne);
   const shape = (sampler.parameters[0] as tf.Tensor).shape;
   const first = roundOf(sampler, sampler.parameters, 0);
   const draw = (first.value.dataSync() as Float32Array).slice(); // the cpu backend hands out its own storage
@@ -60,6 +68,33 @@ function onTheHost(sampler: RejectionRounds): tf.Tensor {
     pending = still;
   }
   if (pending.length > 0 && sampler.fallback !== undefined) {
+    const fallback = sampler.fallback.dataSync();
+    for (const i of pending) draw[i] = fallback[i] as number;
+  }
+  return tf.tensor(draw, shape);
+}
+
+/** The host's rounds with {@link RejectionRounds.proposeOne}: no kernel but the random numbers'. */
+function scalarRounds(sampler: RejectionRounds, proposeOne: NonNullable<RejectionRounds['proposeOne']>): tf.Tensor {
+  if (sampler.fallback === undefined) throw new Error('rejectInRounds: proposeOne needs a fallback');
+  const shape = sampler.fallback.shape;
+  const draw = new Float32Array(sizeOf(shape));
+  let pending = new Int32Array(draw.length);
+  for (let i = 0; i < pending.length; i++) pending[i] = i;
+  for (let r = 0; r < sampler.rounds && pending.length > 0; r++) {
+    const randoms = sampler.randoms(r, pending.length);
+    const propose = proposeOne(randoms.map((t) => t.dataSync() as Float32Array));
+    tf.dispose(randoms);
+    let still = 0;
+    for (let j = 0; j < pending.length; j++) {
+      const i = pending[j] as number;
+      const value = propose(i, j);
+      if (Number.isNaN(value)) pending[still++] = i;
+      else draw[i] = value;
+    }
+    pending = pending.subarray(0, still);
+  }
+  if (pending.length > 0) {
     const fallback = sampler.fallback.dataSync();
     for (const i of pending) draw[i] = fallback[i] as number;
   }

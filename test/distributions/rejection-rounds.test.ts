@@ -35,6 +35,14 @@ it.each(['cpu', 'wasm'] as const)('Poisson and Binomial draws: the host (binary-
         return [binomialDraws(n, logits, 1500, 6, true), binomialDraws(n, logits, 1500, 6, false)];
       },
     ],
+    [
+      // The host's scalar BTRS: Stirling's series (n − k ≥ 16), the deviance's series near np and its log far from it, both ends.
+      'Binomial by rejection',
+      () => {
+        const [n, logits] = [tf.tensor1d([1e6, 300, 64, 20]), tf.tensor1d([0.1, -1, 4, 0])];
+        return [binomialDraws(n, logits, 3000, 7, true), binomialDraws(n, logits, 3000, 7, false)];
+      },
+    ],
   ];
   for (const [name, draw] of cases) {
     const [host, device] = tf.tidy(draw);

@@ -50,7 +50,7 @@ it('symmetricEigen: A v = λ v, eigenvalues as numpy', () => {
   }
 });
 
-describeEachBackend('ProbabilisticPCA', () => {
+describeEachBackend('ProbabilisticPCA', (backend) => {
   it.each(cases.map((c) => [c.d, c.q, c] as const))('closed form matches numpy for D = %i, q = %i (mean, W Wᵀ, σ², scoreSamples)', async (d, q, c) => {
     const ppca = await fitted(c);
     expect(ppca.W.shape).toEqual([d, q]);
@@ -67,7 +67,9 @@ describeEachBackend('ProbabilisticPCA', () => {
     ppca.dispose();
   });
 
-  it.each(cases.map((c) => [c.d, c.q, c] as const))('EM agrees with the closed form for D = %i, q = %i, never decreasing the likelihood', async (_d, _q, c) => {
+  // 500 EM iterations each: on webgpu (lavapipe, a GPU emulated on the CPU) only the largest case, the same kernels.
+  const emCases = backend === 'webgpu' ? cases.filter((c) => c.d === Math.max(...cases.map((k) => k.d))) : cases;
+  it.each(emCases.map((c) => [c.d, c.q, c] as const))('EM agrees with the closed form for D = %i, q = %i, never decreasing the likelihood', async (_d, _q, c) => {
     const closed = await fitted(c);
     const em = await fitted(c, { method: 'em', tol: 0, maxIter: 500, seed: 3 });
     const trace = em.logLikelihoods;

@@ -148,7 +148,7 @@ function btrsOne(parameters: Record<BtrsParameter, Float32Array>, size: number):
   let unused = MEMO_VALUES;
   const logMassRatio = (i: number, k: number, n: number): number => {
     let known = memo[i];
-    if (known === undefined && n < unused) {
+    if (known === undefined && n < unused && Number.isInteger(n)) {
       known = memo[i] = new Float32Array(n + 1).fill(NaN);
       unused -= n + 1;
     }

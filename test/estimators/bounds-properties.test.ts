@@ -49,7 +49,7 @@ async function bound(m: LinearGaussian, q: ReturnType<typeof diagonalQ>, k: numb
   return { value, se };
 }
 
-describeEachBackend('bounds (fast-check over linear-Gaussian models)', () => {
+describeEachBackend('bounds (fast-check over linear-Gaussian models)', (backend) => {
   it('E[ELBO] <= E[IWAE_5] <= E[IWAE_50] <= log p(x), each comparison with a 6-standard-error margin', async () => {
     await fc.assert(
       fc.asyncProperty(cases, async ({ model, loc, scale, seed }) => {
@@ -86,7 +86,8 @@ describeEachBackend('bounds (fast-check over linear-Gaussian models)', () => {
           }
         }
       }),
-      { numRuns: 5, seed: 42 },
+      // WebGPU here is lavapipe (a GPU emulated on the CPU): the first two of the same cases there.
+      { numRuns: backend === 'webgpu' ? 2 : 5, seed: 42 },
     );
   });
 });

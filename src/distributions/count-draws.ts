@@ -194,7 +194,8 @@ export function binomialDraws(totalCount: tf.Tensor, logits: tf.Tensor, n: numbe
     const trials = tf.where(small, tf.fill(shape, 100), totalCount);
     const lh = tf.where(small, tf.zeros(shape), l);
     const p = tf.sigmoid(lh);
-    const spq = tf.sqrt(tf.mul(tf.mul(trials, p), tf.sigmoid(tf.neg(lh))));
+    const q = tf.sigmoid(tf.neg(lh));
+    const spq = tf.sqrt(tf.mul(tf.mul(trials, p), q));
     const b = tf.add(1.15, tf.mul(2.53, spq));
     const a = tf.add(tf.add(-0.0873, tf.mul(0.0248, b)), tf.mul(0.01, p));
     const c = tf.add(tf.mul(trials, p), 0.5);
@@ -217,9 +218,8 @@ export function binomialDraws(totalCount: tf.Tensor, logits: tf.Tensor, n: numbe
       onHost && needs.rejection
         ? btrsOne(
             hostValues({
-              ...{ trials, b, a, c, logAlpha, vr, p },
+              ...{ trials, b, a, c, logAlpha, vr, p, q },
               atMode: logMassAtMode,
-              q: tf.sigmoid(tf.neg(lh)),
               atZero: binomialLogMassValue(tf.zerosLike(trials), trials, lh),
               atN: binomialLogMassValue(trials, trials, lh),
             }),

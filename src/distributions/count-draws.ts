@@ -66,14 +66,15 @@ function reject(
   n: number,
   seed: Seed,
   onHost: boolean,
-  proposeOne?: RejectionRounds['proposeOne'],
+  proposeRound?: RejectionRounds['proposeRound'],
 ): tf.Tensor {
   const [uSeed, vSeed] = splitSeed(seed, 2) as [Seed, Seed];
   const [uSeeds, vSeeds] = [splitSeed(uSeed, ROUNDS), splitSeed(vSeed, ROUNDS)];
   const shape = [n, ...fallback.shape];
   return rejectInRounds(
     {
-      parameters: parameters.map((t) => tf.broadcastTo(t, shape)),
+      shape,
+      parameters: () => parameters.map((t) => tf.broadcastTo(t, shape)),
       rounds: ROUNDS,
       randoms: (r, count) => [tf.sub(randomUniform([count], { seed: uSeeds[r] }), 0.5), randomUniform([count], { seed: vSeeds[r] })],
       propose: (own, [u, v]) => {
@@ -81,7 +82,7 @@ function reject(
         return { value, accept };
       },
       fallback: tf.broadcastTo(fallback, shape),
-      proposeOne,
+      proposeRound,
     },
     onHost,
   );
@@ -137,12 +138,12 @@ const SQUEEZE_US = f32(0.07);
 const MEMO_VALUES = 2 ** 20;
 
 /**
- * BTRS's `propose` below for one draw, on the host: float32 arithmetic
+ * BTRS's `propose` below as a round on the host: float32 arithmetic
  * operation for operation, so that it gives the kernels' draws (bit for bit
  * on cpu, where the kernels' log is float32's correctly rounded one).
  * The parameters' values are in the batch's shape (`size` of each).
  */
-function btrsOne(parameters: Record<BtrsParameter, Float32Array>, size: number): NonNullable<RejectionRounds['proposeOne']> {
+function btrsRound(parameters: Record<BtrsParameter, Float32Array>, size: number): NonNullable<RejectionRounds['proposeRound']> {
   const { trials, b, a, c, logAlpha, vr, atMode, p, q, atZero, atN } = parameters;
   const memo: (Float32Array | undefined)[] = [];
   let unused = MEMO_VALUES;
@@ -159,19 +160,27 @@ function btrsOne(parameters: Record<BtrsParameter, Float32Array>, size: number):
     if (known !== undefined) known[k] = ratio;
     return ratio;
   };
-  return ([u, v]) => (draw, j) => {
-    const i = draw % size;
-    const uj = (u as Float32Array)[j] as number;
-    const vj = (v as Float32Array)[j] as number;
-    const aj = a[i] as number;
-    const bj = b[i] as number;
-    const n = trials[i] as number;
-    const us = f32(0.5 - Math.abs(uj));
-    const k = Math.floor(f32(f32(f32(f32(f32(2 * aj) / us) + bj) * uj) + (c[i] as number)));
-    if (k < 0 || k > n) return NaN;
-    if (us >= SQUEEZE_US && vj <= (vr[i] as number)) return k;
-    const hat = f32(f32(f32(Math.log(vj)) + (logAlpha[i] as number)) - f32(Math.log(f32(f32(aj / f32(us * us)) + bj))));
-    return hat <= logMassRatio(i, k, n) ? k : NaN;
+  return ([u, v], pending, draw) => {
+    let still = 0;
+    for (let j = 0; j < pending.length; j++) {
+      const at = pending[j] as number;
+      const i = at % size;
+      const uj = (u as Float32Array)[j] as number;
+      const vj = (v as Float32Array)[j] as number;
+      const aj = a[i] as number;
+      const bj = b[i] as number;
+      const n = trials[i] as number;
+      const us = f32(0.5 - Math.abs(uj));
+      const k = Math.floor(f32(f32(f32(f32(f32(2 * aj) / us) + bj) * uj) + (c[i] as number)));
+      const accepted =
+        k >= 0 &&
+        k <= n &&
+        ((us >= SQUEEZE_US && vj <= (vr[i] as number)) ||
+          f32(f32(f32(Math.log(vj)) + (logAlpha[i] as number)) - f32(Math.log(f32(f32(aj / f32(us * us)) + bj)))) <= logMassRatio(i, k, n));
+      if (accepted) draw[at] = k;
+      else pending[still++] = at;
+    }
+    return still;
   };
 }
 
@@ -214,9 +223,9 @@ export function binomialDraws(totalCount: tf.Tensor, logits: tf.Tensor, n: numbe
       const logRatio = tf.tidy(() => tf.sub(binomialLogMassValue(kSafe, trials, lh), logMassAtMode));
       return [kSafe, tf.logicalAnd(tf.logicalNot(impossible), tf.logicalOr(quick, tf.lessEqual(hat, logRatio)))];
     };
-    const proposeOne =
+    const proposeRound =
       onHost && needs.rejection
-        ? btrsOne(
+        ? btrsRound(
             hostValues({
               ...{ trials, b, a, c, logAlpha, vr, p, q },
               atMode: logMassAtMode,
@@ -233,7 +242,7 @@ export function binomialDraws(totalCount: tf.Tensor, logits: tf.Tensor, n: numbe
         ? invert((k) => binomialLogMassValue(k, tf.broadcastTo(totalCount, k.shape), tf.broadcastTo(l, k.shape)), shape, m, inversionSeed, onHost)
         : tf.zeros([m, ...shape]);
       const rejected = needs.rejection
-        ? reject([trials, lh, b, a, c, logAlpha, vr, logMassAtMode], propose, mode, m, rejectionSeed, onHost, proposeOne)
+        ? reject([trials, lh, b, a, c, logAlpha, vr, logMassAtMode], propose, mode, m, rejectionSeed, onHost, proposeRound)
         : tf.zeros([m, ...shape]);
       const draws = tf.where(tf.broadcastTo(small, rejected.shape), inverted, rejected);
       return tf.where(tf.broadcastTo(failures, draws.shape), tf.sub(totalCount, draws), draws);

@@ -5,8 +5,10 @@ import { sizeOf } from './shapes';
 
 /** A rejection sampler run in rounds by {@link rejectInRounds}. */
 export interface RejectionRounds {
-  /** Each draw's parameters, every one of the draws' shape (not read where `proposeOne` is used). */
-  parameters: tf.Tensor[];
+  /** The draws' shape. */
+  shape: number[];
+  /** Each draw's parameters, every one of the draws' shape (not asked for where `proposeRound` is used). */
+  parameters: () => tf.Tensor[];
   rounds: number;
   /**
    * Round r's random numbers for `count` draws, each `[count]`, from a stream of
@@ -18,12 +20,14 @@ export interface RejectionRounds {
   /** What a draw never accepted takes; its last proposal when omitted. */
   fallback?: tf.Tensor;
   /**
-   * `propose` as scalar code, used on the host instead of its kernels: given
-   * a round's random values, a function of a draw's flat index i and the
-   * place j of its numbers there that returns the accepted value, or NaN.
-   * Needs `fallback`, whose shape is then the draws'.
+   * `propose` as scalar code, run on the host instead of its kernels: one
+   * round for the `pending` draws (flat indices, in order; the j-th of them
+   * takes the j-th of each of `randoms`). It writes each accepted value into
+   * `draw`, moves the draws still pending to the front of `pending`, in
+   * order, and returns how many they are. On the `last` round, without
+   * `fallback`, every pending draw takes its proposal.
    */
-  proposeOne?: (randoms: Float32Array[]) => (i: number, j: number) => number;
+  proposeRound?: (randoms: Float32Array[], pending: Int32Array, draw: Float32Array, last: boolean) => number;
 }
 
 /**
@@ -44,14 +48,15 @@ function roundOf({ propose, randoms }: RejectionRounds, parameters: tf.Tensor[],
 }
 
 function onTheHost(sampler: RejectionRounds): tf.Tensor {
-  if (sampler.proposeOne !== undefined) return scalarRounds(sampler, sampler.proposeOne);
-  const shape = (sampler.parameters[0] as tf.Tensor).shape;
-  const first = roundOf(sampler, sampler.parameters, 0);
+  if (sampler.proposeRound !== undefined) return scalarRounds(sampler, sampler.proposeRound);
+  const { shape } = sampler;
+  const parameters = sampler.parameters();
+  const first = roundOf(sampler, parameters, 0);
   const draw = (first.value.dataSync() as Float32Array).slice(); // the cpu backend hands out its own storage
   const accepted = first.accept.dataSync();
   let pending: number[] = [];
   for (let i = 0; i < accepted.length; i++) if (!accepted[i]) pending.push(i);
-  const flat = sampler.parameters.map((t) => tf.reshape(t, [t.size]));
+  const flat = parameters.map((t) => tf.reshape(t, [t.size]));
   for (let r = 1; r < sampler.rounds && pending.length > 0; r++) {
     const round = tf.tidy(() => {
       const at = tf.tensor1d(pending, 'int32');
@@ -74,27 +79,19 @@ function onTheHost(sampler: RejectionRounds): tf.Tensor {
   return tf.tensor(draw, shape);
 }
 
-/** The host's rounds with {@link RejectionRounds.proposeOne}: no kernel but the random numbers'. */
-function scalarRounds(sampler: RejectionRounds, proposeOne: NonNullable<RejectionRounds['proposeOne']>): tf.Tensor {
-  if (sampler.fallback === undefined) throw new Error('rejectInRounds: proposeOne needs a fallback');
-  const shape = sampler.fallback.shape;
+/** The host's rounds with {@link RejectionRounds.proposeRound}: no kernel but the random numbers'. */
+function scalarRounds(sampler: RejectionRounds, proposeRound: NonNullable<RejectionRounds['proposeRound']>): tf.Tensor {
+  const { shape } = sampler;
   const draw = new Float32Array(sizeOf(shape));
   let pending = new Int32Array(draw.length);
   for (let i = 0; i < pending.length; i++) pending[i] = i;
   for (let r = 0; r < sampler.rounds && pending.length > 0; r++) {
     const randoms = sampler.randoms(r, pending.length);
-    const propose = proposeOne(randoms.map((t) => t.dataSync() as Float32Array));
+    const values = randoms.map((t) => t.dataSync() as Float32Array);
     tf.dispose(randoms);
-    let still = 0;
-    for (let j = 0; j < pending.length; j++) {
-      const i = pending[j] as number;
-      const value = propose(i, j);
-      if (Number.isNaN(value)) pending[still++] = i;
-      else draw[i] = value;
-    }
-    pending = pending.subarray(0, still);
+    pending = pending.subarray(0, proposeRound(values, pending, draw, r === sampler.rounds - 1 && sampler.fallback === undefined));
   }
-  if (pending.length > 0) {
+  if (pending.length > 0 && sampler.fallback !== undefined) {
     const fallback = sampler.fallback.dataSync();
     for (const i of pending) draw[i] = fallback[i] as number;
   }
@@ -102,9 +99,10 @@ function scalarRounds(sampler: RejectionRounds, proposeOne: NonNullable<Rejectio
 }
 
 function onTheDevice(sampler: RejectionRounds): tf.Tensor {
-  const size = (sampler.parameters[0] as tf.Tensor).size;
-  const shape = (sampler.parameters[0] as tf.Tensor).shape;
-  let { value: draw, accept } = roundOf(sampler, sampler.parameters, 0);
+  const { shape } = sampler;
+  const size = sizeOf(shape);
+  const parameters = sampler.parameters();
+  let { value: draw, accept } = roundOf(sampler, parameters, 0);
   let pending = tf.logicalNot(accept);
   for (let r = 1; r < sampler.rounds; r++) {
     [draw, pending] = tf.tidy(() => {
@@ -112,7 +110,7 @@ function onTheDevice(sampler: RejectionRounds): tf.Tensor {
       const place = tf.cast(tf.sub(tf.cumsum(tf.reshape(toFloat(pending), [size])), 1), 'int32');
       const at = tf.clipByValue(place, 0, size - 1);
       const randoms = sampler.randoms(r, size).map((t) => tf.reshape(tf.gather(t, at), shape));
-      const next = sampler.propose(sampler.parameters, randoms);
+      const next = sampler.propose(parameters, randoms);
       const take = r === sampler.rounds - 1 && sampler.fallback === undefined ? pending : tf.logicalAnd(pending, next.accept);
       return [tf.where(take, next.value, draw), tf.logicalAnd(pending, tf.logicalNot(next.accept))];
     });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { setBackend } from '../../src/index';
-import { gammaShapeDerivative } from '../../src/math/gamma-shape-derivative';
+import { gammaShapeDerivative, gammaShapeGradient, interpolate, shapeDerivativeTable } from '../../src/math/gamma-shape-derivative';
 import { igammaGradA, gammaLogDensity } from '../../src/math/igamma';
 import fixtures from '../fixtures/gamma.json';
 
@@ -40,4 +40,45 @@ it('agrees with the tensor version (float32 series and fraction) within 1e-3 rel
   // Beyond it (a = 1e4, where the tensor version's 256 series terms fall short: 0.963) the host one
   // matches scipy's central difference, 1.0000166651.
   expect(Math.abs(gammaShapeDerivative([1e4], [1e4])[0]! - 1.0000166651)).toBeLessThan(2e-6);
+});
+
+/** `count` float32 values log-uniformly spread over [lo, hi], in a fixed shuffled order. */
+function logSpread(lo: number, hi: number, count: number): Float32Array {
+  const z = new Float32Array(count);
+  for (let k = 0; k < count; k++) z[k] = Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * (((k * 7919) % count) + 0.5) / count);
+  return z;
+}
+
+it('the interpolated dz/da equals the exact one within 2e-7 relative (float32 rounding is 6e-8), shapes 1e-3 to 1e5, over 40 orders of magnitude', () => {
+  for (const shape of [1e-3, 0.01, 0.3, 1, 2.5, 40, 1e3, 1e4, 1e5]) {
+    const [lo, hi] = shape < 1 ? [1e-37, shape + 30] : [shape * 1e-3, shape + 40 * Math.sqrt(shape) + 40];
+    const table = shapeDerivativeTable(shape, lo, hi);
+    const z = logSpread(lo, hi, 20_000);
+    const bits = new Int32Array(z.buffer);
+    const exact = gammaShapeDerivative(new Float32Array(z.length).fill(shape), z);
+    z.forEach((zk, k) => {
+      expect(Math.abs(interpolate(table, bits[k]!) - exact[k]!), `a = ${shape}, z = ${zk}`).toBeLessThanOrEqual(2e-7 * exact[k]!);
+    });
+  }
+});
+
+it('gammaShapeGradient sums dy · dz/da per shape: interpolated for a shape with 20,000 draws or more, exactly below, both as the exact sum within 1e-6', () => {
+  const shapes = new Float32Array([0.3, 2.5, 40]);
+  for (const perShape of [25_000, 300]) {
+    const z = new Float32Array(perShape * shapes.length);
+    const dy = new Float32Array(z.length);
+    shapes.forEach((shape, b) => {
+      logSpread(shape / 50, shape * 4 + 10, perShape).forEach((value, k) => {
+        z[k * shapes.length + b] = value;
+        dy[k * shapes.length + b] = 1 + (k % 5) / 4;
+      });
+    });
+    const exact = gammaShapeDerivative(z.map((_, i) => shapes[i % shapes.length]!), z);
+    const got = gammaShapeGradient(shapes, z, dy);
+    shapes.forEach((shape, b) => {
+      let want = 0;
+      for (let i = b; i < z.length; i += shapes.length) want += dy[i]! * exact[i]!;
+      expect(Math.abs(got[b]! - want), `a = ${shape}, ${perShape} draws`).toBeLessThanOrEqual(1e-6 * want);
+    });
+  }
 });

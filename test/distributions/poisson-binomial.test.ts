@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Binomial, Gamma, Poisson, setBackend, SVI } from '../../src/index';
+import { binomialLogMass, binomialLogMassValue, poissonLogMass, poissonLogMassValue } from '../../src/distributions/count-log-mass';
 import fixtures from '../fixtures/counts.json';
 import { describeEachBackend, expectClose, TEST_BACKENDS, values } from '../helpers/backends';
 import { expectNoLeak } from '../helpers/no-leak';
@@ -121,6 +122,32 @@ describeEachBackend('Poisson and Binomial', (backend) => {
     await expectNoLeak(() => [p.sample(10, { seed: 1 }), p.logProb([1, 2]), p.entropy(), p.cdf(3), b.sample(10, { seed: 1 }), b.logProb(2), b.entropy()]);
     p.dispose();
     b.dispose();
+  });
+});
+
+describe('Poisson and Binomial log-masses on cpu and wasm', () => {
+  it.each(['cpu', 'wasm'] as const)('run as one host loop that equals the kernels (Loader\'s form as tf ops) on %s: Poisson within an ulp, Binomial (p and q in float64) within 1e-6 relative where the rounding of p cannot matter', async (backend) => {
+    await setBackend(backend);
+    const spread = (centre: number, width: number) => [0, 1, 2, 0.5, -1, ...[-6, -3, -1, 0, 1, 3, 6].map((z) => Math.max(0, Math.round(centre + z * width)))];
+    const poisson = [1e-6, 0.5, 7.5, 40, 3000, 1e6].flatMap((rate) => spread(rate, Math.sqrt(rate)).map((k) => [k, rate] as const));
+    const binomialRows = (cases: number[][]) =>
+      cases.flatMap(([n, logits]) => [...spread(n! / (1 + Math.exp(-logits!)), Math.sqrt(n!) / 2), n!, n! + 1].map((k) => [k, n!, logits!] as const));
+    const pairs = (rows: readonly (readonly number[])[]) => rows[0]!.map((_, j) => tf.tensor1d(rows.map((r) => r[j]!)));
+    const binomialCase = (rows: (readonly number[])[]) => [
+      () => binomialLogMass(...(pairs(rows) as [tf.Tensor, tf.Tensor, tf.Tensor])),
+      () => binomialLogMassValue(...(pairs(rows) as [tf.Tensor, tf.Tensor, tf.Tensor])),
+    ] as const;
+    // At n = 1e6 the kernels' float32 p (a backend's sigmoid) moves log P by about |k − np| · ε: 1e-3 at 6 sd.
+    const cases: [string, () => tf.Tensor, () => tf.Tensor, { rtol: number; atol: number }][] = [
+      ['Poisson', () => poissonLogMass(...(pairs(poisson) as [tf.Tensor, tf.Tensor])), () => poissonLogMassValue(...(pairs(poisson) as [tf.Tensor, tf.Tensor])), { rtol: 1.2e-7, atol: 1e-6 }],
+      ['Binomial', ...binomialCase(binomialRows([[20, -3], [40, -0.4], [1000, 2], [0, 1]])), { rtol: 1e-6, atol: 1e-6 }],
+      ['Binomial, n = 1e6', ...binomialCase(binomialRows([[1e6, 0.1]])), { rtol: 1e-6, atol: 1e-3 }],
+    ];
+    for (const [name, host, kernels, tolerance] of cases) {
+      const [got, want] = [await values(tf.tidy(host)), await values(tf.tidy(kernels))];
+      expect(got.filter((v) => v === -Infinity).length, name).toBeGreaterThan(1);
+      expectClose(got, want, tolerance);
+    }
   });
 });
 

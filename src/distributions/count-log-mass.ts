@@ -200,8 +200,8 @@ function softplus64(x: number): number {
 function binomialLogMassF32(k: number, n: number, logits: number, p: number, q: number): number {
   if (!(k >= 0 && k === Math.floor(k) && k <= n)) return -Infinity;
   if (n === 0) return 0;
-  if (k === 0) return f32(-n * softplus64(logits));
-  if (k === n) return f32(-n * softplus64(-logits));
+  if (k === 0) return f32(0 - n * softplus64(logits)); // +0 for a certain outcome, as the kernels
+  if (k === n) return f32(0 - n * softplus64(-logits));
   return binomialInnerLogMassF32(k, n, p, q);
 }
 

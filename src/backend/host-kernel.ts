@@ -55,3 +55,34 @@ function wasmIO(backend: WasmBackend): HostIO {
     view: (info) => heapView(backend, info) as [Float32Array, number],
   };
 }
+
+/**
+ * A loop over the values of float32 inputs of one shape: reads input k's
+ * i-th value at `inputs[k][at[k] + i]` and writes the result to `out[to + i]`.
+ */
+export type ElementwiseLoop = (inputs: Float32Array[], at: number[], out: Float32Array, to: number, size: number) => void;
+
+/**
+ * `loop` as the kernel `name` on cpu and wasm ({@link runHostKernel}; one
+ * loop per name): one float32 output of the inputs' shape. Null on other
+ * backends or for inputs that are not float32 or not of one shape.
+ */
+export function runHostElementwise(name: string, loop: ElementwiseLoop, inputs: tf.Tensor[]): tf.Tensor | null {
+  const shape = (inputs[0] as tf.Tensor).shape;
+  if (!inputs.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, shape))) return null;
+  // Registered on first use: everything but `loop` comes from the inputs.
+  const kernel: HostKernel = (infos, io) => {
+    const out = io.output([...(infos[0] as tf.TensorInfo).shape]);
+    const [target, to] = io.view(out);
+    const views = infos.map((info) => io.view(info));
+    loop(
+      views.map(([values]) => values),
+      views.map(([, at]) => at),
+      target,
+      to,
+      tf.util.sizeFromShape(out.shape),
+    );
+    return [out];
+  };
+  return runHostKernel(name, kernel, inputs)?.[0] ?? null;
+}

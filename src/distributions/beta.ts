@@ -110,11 +110,9 @@ export class Beta extends Distribution {
   override entropy(): tf.Tensor {
     return tf.tidy(() => {
       const [a, b] = [expandTo(this.concentration1, this.batchShape), expandTo(this.concentration0, this.batchShape)];
-      const total = tf.add(a, b);
-      return tf.add(
-        tf.sub(tf.sub(lbeta(a, b), tf.mul(tf.sub(a, 1), digamma(a))), tf.mul(tf.sub(b, 1), digamma(b))),
-        tf.mul(tf.sub(total, 2), digamma(total)),
-      );
+      // log B(a, b) + (a − 1)(ψ(a + b) − ψ(a)) + (b − 1)(ψ(a + b) − ψ(b)): grouped so that no term grows like (a + b) ψ(a + b).
+      const atTotal = digamma(tf.add(a, b));
+      return tf.add(tf.add(lbeta(a, b), tf.mul(tf.sub(a, 1), tf.sub(atTotal, digamma(a)))), tf.mul(tf.sub(b, 1), tf.sub(atTotal, digamma(b))));
     });
   }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runHostKernel, type HostKernel } from '../backend/host-kernel';
+import { runHostElementwise } from '../backend/host-kernel';
 import { elementwiseInChunks } from '../math/elementwise-in-chunks';
 import { stirlingCorrection } from '../math/lgamma';
 import { softplus } from '../math/log1p-exp';
@@ -61,7 +61,8 @@ export function poissonLogMassValue(k: tf.Tensor, rate: tf.Tensor): tf.Tensor {
  */
 export const poissonLogMass = tf.customGrad((...args) => {
   const [k, rate, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  const value = hostLogMass('LatentPoissonLogMass', poissonLogMassKernel, [k, rate]) ?? elementwiseInChunks(poissonLogMassValue, k, rate);
+  // On cpu and wasm one loop (JavaScript's logs are most of it) instead of a hundred-odd kernels: 1.6–2x faster.
+  const value = runHostElementwise('LatentPoissonLogMass', poissonLogMassKernel, [k, rate]) ?? elementwiseInChunks(poissonLogMassValue, k, rate);
   save([k, rate]);
   return {
     value,
@@ -141,7 +142,7 @@ export function binomialInnerLogMassF32(k: number, n: number, p: number, q: numb
  */
 export const binomialLogMass = tf.customGrad((...args) => {
   const [k, n, logits, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  const value = hostLogMass('LatentBinomialLogMass', binomialLogMassKernel, [k, n, logits]) ?? elementwiseInChunks(binomialLogMassValue, k, n, logits);
+  const value = runHostElementwise('LatentBinomialLogMass', binomialLogMassKernel, [k, n, logits]) ?? elementwiseInChunks(binomialLogMassValue, k, n, logits);
   save([k, n, logits]);
   return {
     value,
@@ -153,30 +154,6 @@ export const binomialLogMass = tf.customGrad((...args) => {
     },
   };
 }) as (k: tf.Tensor, n: tf.Tensor, logits: tf.Tensor) => tf.Tensor;
-
-/**
- * On cpu and wasm, a log-mass as one JavaScript loop over its values (its
- * inputs all of one shape, float32) instead of the hundred-odd kernels of
- * Loader's form: 1.6–2x faster there (JavaScript's logs are most of what is
- * left). Null elsewhere.
- */
-function hostLogMass(name: string, kernel: (inputs: Float32Array[], at: number[], out: Float32Array, to: number, size: number) => void, inputs: tf.Tensor[]): tf.Tensor | null {
-  if (!inputs.every((t) => t.dtype === 'float32')) return null;
-  const hostKernel: HostKernel = (infos, io) => {
-    const out = io.output([...(infos[0] as tf.TensorInfo).shape]);
-    const [target, to] = io.view(out);
-    const views = infos.map((info) => io.view(info));
-    kernel(
-      views.map(([values]) => values),
-      views.map(([, at]) => at),
-      target,
-      to,
-      tf.util.sizeFromShape(out.shape),
-    );
-    return [out];
-  };
-  return runHostKernel(name, hostKernel, inputs)?.[0] ?? null;
-}
 
 /** {@link poissonLogMassValue} for one count and rate, operation for operation in float32. */
 function poissonLogMassF32(k: number, rate: number): number {

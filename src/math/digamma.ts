@@ -42,7 +42,6 @@ export function digamma(x: tf.Tensor): tf.Tensor {
   checkTensor('digamma', 'x', x, 'float32');
   return unaryCustomGradient<[tf.Tensor]>((input, save) => {
     save([input]);
-    // On cpu and wasm one loop in float64 instead of about a hundred kernels.
     const value = runHostElementwise('LatentDigamma', digammaLoop, [input]) ?? tf.tidy(() => {
       const negative = tf.less(input, 0.5);
       const positive = digammaPositive(tf.where(negative, tf.sub(1, input), input));

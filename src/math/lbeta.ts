@@ -33,7 +33,6 @@ export function lbeta(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const op = tf.customGrad((...args) => {
     const [first, second, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([first, second]);
-    // On cpu and wasm one loop in float64 instead of several hundred kernels.
     const value = runHostElementwise('LatentLbeta', lbetaLoop, [tf.broadcastTo(first, shape), tf.broadcastTo(second, shape)]) ?? tf.tidy(() => {
       const x = tf.minimum(first, second);
       const y = tf.maximum(first, second);

@@ -44,7 +44,6 @@ export function lgamma(x: tf.Tensor): tf.Tensor {
   checkTensor('lgamma', 'x', x, 'float32');
   return unaryCustomGradient<[tf.Tensor]>((input, save) => {
     save([input]);
-    // On cpu and wasm one loop in float64 instead of about a hundred kernels.
     const value = runHostElementwise('LatentLgamma', lgammaLoop, [input]) ?? tf.tidy(() => {
       const negative = tf.less(input, 0.5);
       const positive = lgammaPositive(tf.where(negative, tf.sub(1, input), input));

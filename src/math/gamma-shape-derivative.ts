@@ -159,16 +159,10 @@ export function gammaShapeGradient(a: Float32Array, z: Float32Array, dy: Float32
   for (let b = 0; b < size; b++) {
     const ab = a[b] as number;
     const digammaA = digamma64(ab);
-    let lo = Infinity;
-    let hi = 0;
-    for (let i = b; i < z.length; i += size) {
-      const zi = z[i] as number;
-      if (zi >= SMALLEST_NORMAL && zi < lo) lo = zi;
-      if (zi > hi && zi < Infinity) hi = zi;
-    }
+    const range = z.length / size >= TABLE_FROM ? normalRange(z, b, size) : undefined;
     let total = 0;
-    if (z.length / size >= TABLE_FROM && hi >= lo) {
-      const table = shapeDerivativeTable(ab, lo, hi);
+    if (range !== undefined) {
+      const table = shapeDerivativeTable(ab, ...range);
       for (let i = b; i < z.length; i += size) {
         const fast = interpolate(table, bits[i] as number);
         if (!Number.isNaN(fast)) total += (dy[i] as number) * fast;
@@ -180,4 +174,16 @@ export function gammaShapeGradient(a: Float32Array, z: Float32Array, dy: Float32
     out[b] = total;
   }
   return out;
+}
+
+/** The smallest and largest finite normal float32 among z[b], z[b + step], …; undefined if there is none. */
+function normalRange(z: Float32Array, b: number, step: number): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = 0;
+  for (let i = b; i < z.length; i += step) {
+    const zi = z[i] as number;
+    if (zi >= SMALLEST_NORMAL && zi < lo) lo = zi;
+    if (zi > hi && zi < Infinity) hi = zi;
+  }
+  return hi >= lo ? [lo, hi] : undefined;
 }

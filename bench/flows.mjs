@@ -14,8 +14,9 @@ import { twoMoons } from '../dist/datasets.js';
 import { median, PYTHON, pythonServer, timesMs, torchAvailable } from './harness.mjs';
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_flows.py', import.meta.url));
-const ROUNDS = 5;
-const RUNS = 5;
+// This machine's neighbours slow it by up to 2x for seconds at a time: many short alternating rounds.
+const ROUNDS = 11;
+const RUNS = { 'train step': 10, 'sample 10,000': 5 };
 const BUILDERS = {
   realNVP: () => realNVP({ dim: 2, layers: 8, hiddenSizes: [64, 64], seed: 1 }),
   maf: () => maf({ dim: 2, layers: 5, hiddenSizes: [64, 64], seed: 1 }),
@@ -29,7 +30,7 @@ export async function flows() {
   const torch = torchAvailable() ? pythonServer(TORCH_SCRIPT) : null;
   if (!torch) console.log(`\nflows: PyTorch not importable by ${PYTHON} (apt-get install python3-torch); latent's times only`);
   const batch = twoMoons(256, { seed: 1 });
-  console.log(`\nflows on wasm against PyTorch (one thread); ${ROUNDS} alternating rounds of ${RUNS} runs; ratio = latent / PyTorch`);
+  console.log(`\nflows on wasm against PyTorch (one thread); ${ROUNDS} alternating rounds of ${RUNS['train step']} steps or ${RUNS['sample 10,000']} samplings; ratio = latent / PyTorch`);
   console.log(`  ${'flow'.padEnd(9)} ${'op'.padEnd(16)} ${'latent ms'.padStart(10)} ${'torch ms'.padStart(9)} ${'ratio'.padStart(7)}   passes`);
   for (const [name, build] of Object.entries(BUILDERS)) {
     const flow = build();
@@ -49,8 +50,8 @@ export async function flows() {
       const ours = [];
       const theirs = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const torchMs = torch && name !== 'iaf' ? median((await torch.request(JSON.stringify({ flow: name, op: op === 'train step' ? 'step' : 'sample', runs: RUNS }))).ms) : NaN;
-        const latentMs = median(await timesMs(run, RUNS));
+        const torchMs = torch && name !== 'iaf' ? median((await torch.request(JSON.stringify({ flow: name, op: op === 'train step' ? 'step' : 'sample', runs: RUNS[op] }))).ms) : NaN;
+        const latentMs = median(await timesMs(run, RUNS[op]));
         ours.push(latentMs);
         theirs.push(torchMs);
         ratios.push(latentMs / torchMs);

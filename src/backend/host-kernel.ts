@@ -10,7 +10,7 @@ export interface HostIO {
 }
 
 /** A kernel written once in JavaScript for the backends whose values live in this thread's memory. */
-export type HostKernel = (inputs: tf.TensorInfo[], io: HostIO) => tf.TensorInfo[];
+export type HostKernel = (inputs: tf.TensorInfo[], io: HostIO, attrs: tf.NamedAttrMap) => tf.TensorInfo[];
 
 const HOST_BACKENDS = ['cpu', 'wasm'] as const;
 
@@ -23,18 +23,18 @@ const HOST_BACKENDS = ['cpu', 'wasm'] as const;
  * kernels win (Adam's update of 171k values as one JavaScript loop: 4.7 ms,
  * against 2.8 ms as sixteen tf ops). Inputs are float32.
  */
-export function runHostKernel(name: string, kernel: HostKernel, inputs: tf.Tensor[]): tf.Tensor[] | null {
+export function runHostKernel(name: string, kernel: HostKernel, inputs: tf.Tensor[], attrs: tf.NamedAttrMap = {}): tf.Tensor[] | null {
   const backendName = tf.getBackend();
   if (!(HOST_BACKENDS as readonly string[]).includes(backendName)) return null;
   if (tf.getKernel(name, backendName) === undefined) {
     tf.registerKernel({
       kernelName: name,
       backendName,
-      kernelFunc: ({ inputs: named, backend }) =>
-        kernel(Object.values(named) as tf.TensorInfo[], backendName === 'wasm' ? wasmIO(backend as unknown as WasmBackend) : cpuIO(backend as unknown as CpuBackend)),
+      kernelFunc: ({ inputs: named, backend, attrs: given }) =>
+        kernel(Object.values(named) as tf.TensorInfo[], backendName === 'wasm' ? wasmIO(backend as unknown as WasmBackend) : cpuIO(backend as unknown as CpuBackend), given ?? {}),
     });
   }
-  return tf.engine().runKernel(name, Object.fromEntries(inputs.map((t, i) => [i, t])), {}) as unknown as tf.Tensor[];
+  return tf.engine().runKernel(name, Object.fromEntries(inputs.map((t, i) => [i, t])), attrs) as unknown as tf.Tensor[];
 }
 
 interface CpuBackend {

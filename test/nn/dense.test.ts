@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeEachBackend, expectClose, expectFlatTensorCount, values } from '../helpers/backends';
+import { kernelCalls } from '../helpers/kernels';
 import { Dense, glorotUniform, randomNormal, ShapeError, ValidationError, type Activation } from '../../src/index';
 import { ALL_ACTIVATIONS, dense64, plainDense } from './reference';
 
@@ -31,19 +32,9 @@ async function gradients(
 
 /** The BatchMatMul / _FusedMatMul kernels `f` issues, with their transpose attributes. */
 function matMulKernels(f: () => void): string[] {
-  const engine = tf.engine() as unknown as { runKernel: (name: string, inputs: unknown, attrs?: Record<string, unknown>) => unknown };
-  const original = engine.runKernel;
-  const seen: string[] = [];
-  engine.runKernel = function (this: unknown, name, inputs, attrs) {
-    if (name === 'BatchMatMul' || name === '_FusedMatMul') seen.push(`${name}${attrs?.transposeA ? ' transposeA' : ''}${attrs?.transposeB ? ' transposeB' : ''}`);
-    return original.call(this, name, inputs, attrs);
-  };
-  try {
-    f();
-  } finally {
-    engine.runKernel = original;
-  }
-  return seen;
+  return kernelCalls(f)
+    .filter(({ name }) => name === 'BatchMatMul' || name === '_FusedMatMul')
+    .map(({ name, attrs }) => `${name}${attrs?.transposeA ? ' transposeA' : ''}${attrs?.transposeB ? ' transposeB' : ''}`);
 }
 
 describeEachBackend('Dense', (backend) => {

@@ -5,10 +5,9 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 // The recurrences move arguments up to 10, where the asymptotic series below are within 1e-13.
 const SHIFT_TO = 10;
 
-/** x − round(x), and whether round(x) is odd: sin(π x) = ±sin(π r). */
-function reduce(x: number): [number, boolean] {
-  const n = Math.round(x);
-  return [x - n, Math.abs(n % 2) === 1];
+/** r = x − round(x): |sin(π x)| = |sin(π r)| and tan(π x) = tan(π r), with r exact. */
+function reduce(x: number): number {
+  return x - Math.round(x);
 }
 
 /** log |Γ(x)|: +Infinity at 0 and the negative integers; below ½ by reflection. */
@@ -16,8 +15,7 @@ export function lgamma64(x: number): number {
   if (Number.isNaN(x)) return x;
   if (x <= 0 && x === Math.floor(x)) return Infinity;
   if (x < 0.5) {
-    const [r] = reduce(x);
-    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * r))) - lgamma64(1 - x);
+    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * reduce(x)))) - lgamma64(1 - x);
   }
   let product = 1;
   for (; x < SHIFT_TO; x += 1) product *= x;
@@ -32,8 +30,7 @@ export function digamma64(x: number): number {
   if (x === 0) return -Infinity;
   if (x < 0 && x === Math.floor(x)) return Number.NaN;
   if (x < 0.5) {
-    const [r] = reduce(x);
-    return digamma64(1 - x) - Math.PI / Math.tan(Math.PI * r);
+    return digamma64(1 - x) - Math.PI / Math.tan(Math.PI * reduce(x));
   }
   let shift = 0;
   for (; x < SHIFT_TO; x += 1) shift += 1 / x;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { runHostKernel, type HostIO, type HostKernel } from '../backend/host-kernel';
+import { onHostBackend } from '../math/can-read-sync';
 import type { Activation } from './activation';
 import { denseLayersModule, type DenseLayersModule } from './wasm/dense-layers-module';
 
@@ -13,7 +14,12 @@ import { denseLayersModule, type DenseLayersModule } from './wasm/dense-layers-m
 
 /** Whether the layers can run here on the host path. */
 function applies(activations: readonly Activation[], rows: number): boolean {
-  return rows > 0 && activations.every((a) => a === 'relu' || a === 'linear') && ['cpu', 'wasm'].includes(tf.getBackend()) && denseLayersModule() !== null;
+  return rows > 0 && activations.every((a) => a === 'relu' || a === 'linear') && onHostBackend() && denseLayersModule() !== null;
+}
+
+/** The kernels' attribute: 1 for a relu layer, 0 for a linear one. */
+function reluFlags(activations: readonly Activation[]): number[] {
+  return activations.map((a) => (a === 'relu' ? 1 : 0));
 }
 
 /**
@@ -30,7 +36,7 @@ export function denseLayersForwardOnHost(
 ): tf.Tensor3D[] | null {
   if (!applies(activations, x.shape[1])) return null;
   const params = kernels.flatMap((kernel, i) => [kernel, biases[i] as tf.Tensor]);
-  const attrs = { relu: activations.map((a) => (a === 'relu' ? 1 : 0)), hidden: hidden ? 1 : 0 };
+  const attrs = { relu: reluFlags(activations), hidden: hidden ? 1 : 0 };
   return runHostKernel('LatentDenseLayers', forwardKernel, [x, ...params], attrs) as tf.Tensor3D[] | null;
 }
 
@@ -48,9 +54,7 @@ export interface DenseLayersGradients {
  */
 export function denseLayersBackwardOnHost(dy: tf.Tensor3D, hidden: readonly tf.Tensor3D[], kernels: readonly tf.Tensor2D[], activations: readonly Activation[]): DenseLayersGradients | null {
   if (!applies(activations, dy.shape[1])) return null;
-  const outputs = runHostKernel('LatentDenseLayersGrad', backwardKernel, [dy, ...hidden, ...kernels], { relu: activations.map((a) => (a === 'relu' ? 1 : 0)) });
-  if (outputs === null) return null;
-  const [dx, ...rest] = outputs as [tf.Tensor, ...tf.Tensor[]];
+  const [dx, ...rest] = runHostKernel('LatentDenseLayersGrad', backwardKernel, [dy, ...hidden, ...kernels], { relu: reluFlags(activations) }) as [tf.Tensor, ...tf.Tensor[]];
   return { dx, kernels: rest.filter((_, i) => i % 2 === 0), biases: rest.filter((_, i) => i % 2 === 1) };
 }
 
@@ -128,9 +132,9 @@ const backwardKernel: HostKernel = (infos, io, attrs) => {
   const gradientAt = at.slice(inputs.length, inputs.length + gradients.length);
   let [d, other, wT] = at.slice(inputs.length + gradients.length) as [number, number, number];
   copyIn(io, dy, memory, d);
+  const { dense_backward } = module.exports;
   for (let i = count - 1; i >= 0; i--) {
     const [inSize, outSize] = (kernels[i] as tf.TensorInfo).shape as [number, number];
-    const { dense_backward } = module.exports;
     dense_backward(d * 4, (at[i + 1] as number) * 4, (at[i] as number) * 4, (at[count + 1 + i] as number) * 4, (gradientAt[2 * i] as number) * 4, (gradientAt[2 * i + 1] as number) * 4, other * 4, wT * 4, rows, inSize, outSize, relu[i] as number);
     [d, other] = [other, d];
   }

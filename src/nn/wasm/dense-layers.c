@@ -105,8 +105,8 @@ void dense_forward(const float* in, const float* w, const float* bias, float* ou
 }
 
 // The backward pass of dense_forward, given dOut = ∂L/∂out and out itself:
-// d = dOut ⊙ f′ (in place; relu′ = [out > 0]), dW = inᵀ·d, db = Σ_rows d and,
-// unless dIn is 0, dIn = d·wᵀ (through wT, inSize·outSize floats of scratch).
+// d = dOut ⊙ f′ (in place; relu′ = [out > 0]), dW = inᵀ·d, db = Σ_rows d and
+// dIn = d·wᵀ (through wT, inSize·outSize floats of scratch).
 __attribute__((export_name("dense_backward")))
 void dense_backward(float* dOut, const float* out, const float* in, const float* w, float* dW, float* db, float* dIn, float* wT, int rows, int inSize, int outSize, int relu) {
   int size = rows * outSize;
@@ -124,9 +124,7 @@ void dense_backward(float* dOut, const float* out, const float* in, const float*
     const float* d = dOut + r * outSize;
     for (int j = 0; j < outSize; j++) db[j] += d[j];
   }
-  if (dIn) {
-    for (int i = 0; i < inSize; i++)
-      for (int j = 0; j < outSize; j++) wT[j * inSize + i] = w[i * outSize + j];
-    gemm(dOut, outSize, 1, wT, 0, dIn, rows, outSize, inSize);
-  }
+  for (int i = 0; i < inSize; i++)
+    for (int j = 0; j < outSize; j++) wT[j * inSize + i] = w[i * outSize + j];
+  gemm(dOut, outSize, 1, wT, 0, dIn, rows, outSize, inSize);
 }

@@ -115,19 +115,20 @@ const backwardKernel: HostKernel = (infos, io, attrs) => {
   const hidden = infos.slice(1, count + 2);
   const kernels = infos.slice(count + 2);
   const rows = dy.shape[1] as number;
-  const dx = io.output([rows, (kernels[0] as tf.TensorInfo).shape[0] as number]);
-  const gradients = kernels.flatMap((kernel) => [io.output([...kernel.shape]), io.output([kernel.shape[1] as number])]);
   const module = denseLayersModule() as DenseLayersModule;
   const widest = Math.max(...hidden.map((h) => h.shape[2] as number));
   const scratch = Math.max(...kernels.map((k) => tf.util.sizeFromShape(k.shape)));
   const inputs = [...hidden, ...kernels];
+  // Memory first: if it cannot grow, no output has been made to leak.
   const { memory, at } = layout(module, [
     ...inputs.map((info) => tf.util.sizeFromShape(info.shape)),
-    ...gradients.map((info) => tf.util.sizeFromShape(info.shape)),
+    ...kernels.flatMap((kernel) => [tf.util.sizeFromShape(kernel.shape), kernel.shape[1] as number]),
     rows * widest,
     rows * widest,
     scratch,
   ]);
+  const dx = io.output([rows, (kernels[0] as tf.TensorInfo).shape[0] as number]);
+  const gradients = kernels.flatMap((kernel) => [io.output([...kernel.shape]), io.output([kernel.shape[1] as number])]);
   inputs.forEach((info, i) => copyIn(io, info, memory, at[i] as number));
   const gradientAt = at.slice(inputs.length, inputs.length + gradients.length);
   let [d, other, wT] = at.slice(inputs.length + gradients.length) as [number, number, number];
